@@ -1,0 +1,638 @@
+"""The scikit-learn estimator: :class:`DenoisingAutoencoderTransformer`."""
+
+import copy
+from functools import partial
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
+
+from . import _backend
+from ._corruption import NOISE_TYPES, corrupt
+from ._forward import ACTIVATIONS, by_dtype, forward
+
+LOSSES = ("binary_crossentropy", "mse", "mae", "huber")
+OPTIMIZERS = ("adam", "adamw", "nadam", "adamax", "rmsprop", "sgd", "adagrad", "lion")
+
+
+class DenoisingAutoencoderTransformer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
+    """Denoising autoencoder as a scikit-learn transformer.
+
+    A fully connected Keras autoencoder is trained to reconstruct clean inputs
+    from corrupted ones. The corruption is drawn afresh for every batch inside
+    the model while fitting, and never applied in :meth:`transform`, which
+    returns the denoised reconstruction (or the code, for dimensionality
+    reduction as with :class:`~sklearn.decomposition.PCA`).
+
+    The defaults reproduce the classic Keras denoising experiment: a
+    784-128-64-32-64-128-784 network for MNIST, ReLU, a sigmoid output trained
+    with binary cross-entropy, Adam, 100 epochs of batch 256 and Gaussian
+    noise of standard deviation 0.5 clipped to [0, 1].
+
+    Read more in the :ref:`User Guide <user_guide>`.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(128, 64, 32)
+        Widths of the encoder's Dense layers. The decoder mirrors them and the
+        last one is the width of the code.
+
+    noise : {"gaussian", "masking", "salt_and_pepper"}, default="gaussian"
+        Corruption applied while fitting. ``"gaussian"`` adds
+        ``noise_factor * N(0, 1)``, ``"masking"`` zeroes a random fraction
+        ``noise_factor`` of the inputs, ``"salt_and_pepper"`` sets a random
+        fraction ``noise_factor`` to the lowest or highest training value.
+
+    noise_factor : float, default=0.5
+        Standard deviation of the Gaussian noise, or the corrupted fraction
+        (at most 1) for masking and salt-and-pepper. 0 trains a plain
+        autoencoder.
+
+    clip_range : "auto", tuple of (float, float) or None, default="auto"
+        Range the corrupted inputs are clipped to. ``"auto"`` uses the
+        minimum and maximum of the training data (``(0, 1)`` for data scaled
+        to [0, 1], as in the classic recipe); None does not clip.
+
+    activation : str, default="relu"
+        Activation of the hidden layers: one of ``"relu"``, ``"elu"``,
+        ``"selu"``, ``"gelu"``, ``"leaky_relu"``, ``"swish"``, ``"silu"``,
+        ``"softplus"``, ``"tanh"``, ``"sigmoid"``, ``"linear"``.
+
+    output_activation : "auto" or str, default="auto"
+        Activation of the reconstruction layer. ``"auto"`` picks
+        ``"sigmoid"`` when the training data lie in [0, 1] and ``"linear"``
+        otherwise (e.g. standardized data). The choice is stored in
+        ``output_activation_``.
+
+    loss : {"auto", "binary_crossentropy", "mse", "mae", "huber"}, \
+            default="auto"
+        Reconstruction loss. ``"auto"`` picks binary cross-entropy when the
+        training data lie in [0, 1] and mean squared error otherwise. The
+        choice is stored in ``loss_``.
+
+    optimizer : str, default="adam"
+        Keras optimizer: ``"adam"``, ``"adamw"``, ``"nadam"``, ``"adamax"``,
+        ``"rmsprop"``, ``"sgd"``, ``"adagrad"`` or ``"lion"``.
+
+    learning_rate : float, default=1e-3
+        Learning rate of the optimizer.
+
+    epochs : int, default=100
+        Passes over the training data.
+
+    batch_size : int, default=256
+        Samples per gradient step; each batch gets its own noise.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data and stop when
+        the denoising loss on it has not improved for ``patience`` epochs,
+        restoring the best weights.
+
+    validation_fraction : float or None, default=None
+        Fraction of the training data held out to measure denoising: the
+        held-out samples are corrupted once (seeded by ``random_state``) and
+        their reconstruction is scored against the clean samples, as
+        ``val_loss`` in ``history_``. None holds out nothing, unless
+        ``early_stopping=True``, which then holds out 0.1.
+
+    patience : int, default=10
+        Epochs without improvement of the validation loss before early
+        stopping.
+
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks. Each fit uses deep copies, so the objects given
+        here are never modified.
+
+    verbose : int, default=0
+        Keras's verbosity: 0 is silent, 1 shows a progress bar, 2 one line
+        per epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, the noise, the shuffling and the validation split.
+        An int gives reproducible fits.
+
+    transform_output : {"denoised", "encoded"}, default="denoised"
+        What :meth:`transform` returns: the denoised reconstruction, with the
+        width of the input, or the code (dimensionality reduction).
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained autoencoder, corruption layer included (it is inactive
+        outside training). Export it with ``model_.save("dae.keras")``.
+
+    encoder_ : keras.Model
+        Input to code; shares its layers with ``model_``.
+
+    decoder_ : keras.Model
+        Code to reconstruction; shares its layers with ``model_``.
+
+    regressor_ : scikeras.wrappers.KerasRegressor
+        The scikeras wrapper that built and holds ``model_``.
+
+    history_ : dict of str to list of float
+        Per-epoch ``loss`` (and ``val_loss`` with validation).
+
+    n_iter_ : int
+        Epochs trained.
+
+    output_activation_ : str
+        Output activation used.
+
+    loss_ : str
+        Loss used.
+
+    clip_range_ : tuple of (float, float) or None
+        Range the corrupted training inputs were clipped to.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    sklearn.decomposition.PCA : Linear dimensionality reduction.
+    sklearn.neural_network.MLPRegressor : Multi-layer perceptron regressor.
+
+    Notes
+    -----
+    Gaussian noise is drawn from a bank of pre-drawn standard normals (random
+    rows and a random window per batch), which makes per-batch noise nearly
+    free; see :class:`skdae._model.Corruption`.
+
+    :meth:`transform` runs the trained network in NumPy with weights copied
+    from ``model_`` at the end of fitting: it is much faster than
+    ``model_.predict``, and modifying ``model_`` afterwards does not affect it.
+
+    References
+    ----------
+    P. Vincent, H. Larochelle, Y. Bengio and P.-A. Manzagol, "Extracting and
+    composing robust features with denoising autoencoders", ICML 2008.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdae import DenoisingAutoencoderTransformer
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> X = X / 16.0
+    >>> dae = DenoisingAutoencoderTransformer((32, 16), epochs=2, random_state=0)
+    >>> dae.fit_transform(X).shape
+    (1797, 64)
+    >>> dae.set_params(transform_output="encoded").transform(X).shape
+    (1797, 16)
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "noise": [StrOptions(set(NOISE_TYPES))],
+        "noise_factor": [Interval(Real, 0, None, closed="left")],
+        "clip_range": [StrOptions({"auto"}), tuple, None],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "output_activation": [StrOptions({"auto"} | set(ACTIVATIONS))],
+        "loss": [StrOptions({"auto", *LOSSES})],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "callbacks": [list, None],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+        "transform_output": [StrOptions({"denoised", "encoded"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(128, 64, 32),
+        *,
+        noise="gaussian",
+        noise_factor=0.5,
+        clip_range="auto",
+        activation="relu",
+        output_activation="auto",
+        loss="auto",
+        optimizer="adam",
+        learning_rate=1e-3,
+        epochs=100,
+        batch_size=256,
+        early_stopping=False,
+        validation_fraction=None,
+        patience=10,
+        callbacks=None,
+        verbose=0,
+        random_state=None,
+        transform_output="denoised",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.noise = noise
+        self.noise_factor = noise_factor
+        self.clip_range = clip_range
+        self.activation = activation
+        self.output_activation = output_activation
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+        self.transform_output = transform_output
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, sample_weight=None):
+        """Train the autoencoder to reconstruct ``X`` from corrupted copies.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, finite. Scale it first (e.g. to [0, 1] with
+            :class:`~sklearn.preprocessing.MinMaxScaler`, or standardize it).
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+        """
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        return self._fit(X, sample_weight, warm_start=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Train for one epoch on ``X``, continuing from the current network.
+
+        The first call builds the network from ``X``, like :meth:`fit` with
+        ``epochs=1``; later calls must have the same features. Early stopping
+        and validation do not apply.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            Transformer trained for one more epoch.
+        """
+        first_call = not hasattr(self, "model_")
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first_call)
+        return self._fit(X, sample_weight, warm_start=not first_call, epochs=1)
+
+    def _fit(self, X, sample_weight, *, warm_start, epochs=None):
+        training = _backend.load("_training")
+        model_lib = _backend.load("_model")
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        X32 = X.astype(np.float32)
+        callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
+        callbacks.append(model_lib.keras.callbacks.TerminateOnNaN())
+        train = partial(
+            training.train,
+            sample_weight=sample_weight,
+            batch_size=self.batch_size,
+            callbacks=callbacks,
+            verbose=self.verbose,
+        )
+
+        if warm_start:
+            before = self.model_.get_weights()
+            history = train(
+                self.model_,
+                X32,
+                epochs=self.n_iter_ + 1,
+                initial_epoch=self.n_iter_,
+                validation_data=None,
+                # A new, reproducible shuffling order for every call.
+                seed=None if self._seed_ is None else self._seed_ + self.n_iter_,
+            )
+            self._check_converged(history, self.model_, restore=before)
+            history = {
+                key: self.history_.get(key, []) + values
+                for key, values in history.items()
+            }
+            self._set_fitted_model(self.regressor_, history, model_lib)
+            return self
+
+        hidden = self._check_hidden_layer_sizes()
+        self._check_noise_factor()
+        low, high = float(X.min()), float(X.max())
+        unit_interval = low >= 0 and high <= 1
+        output_activation = self.output_activation
+        if output_activation == "auto":
+            output_activation = "sigmoid" if unit_interval else "linear"
+        loss = self.loss
+        if loss == "auto":
+            loss = "binary_crossentropy" if unit_interval else "mse"
+        clip_range = self._check_clip_range(low, high)
+
+        rng = check_random_state(self.random_state)
+        seed = None if self.random_state is None else int(rng.randint(2**31 - 1))
+
+        validation_data = None
+        fraction = self.validation_fraction
+        if fraction is None and self.early_stopping:
+            fraction = 0.1
+        if fraction is not None:
+            X32, sample_weight, validation_data = _split_validation(
+                X32,
+                sample_weight,
+                fraction,
+                rng,
+                noise=self.noise,
+                noise_factor=self.noise_factor,
+                clip_range=clip_range,
+                value_range=(low, high),
+            )
+            train.keywords["sample_weight"] = sample_weight
+            if self.early_stopping:
+                callbacks.append(
+                    model_lib.keras.callbacks.EarlyStopping(
+                        monitor="val_loss",
+                        patience=self.patience,
+                        restore_best_weights=True,
+                    )
+                )
+
+        build_fn = partial(
+            model_lib.build_autoencoder,
+            n_features=X.shape[1],
+            hidden_layer_sizes=hidden,
+            activation=self.activation,
+            output_activation=output_activation,
+            noise=self.noise,
+            noise_factor=float(self.noise_factor),
+            clip_range=clip_range,
+            value_range=(low, high),
+            bank_rows=model_lib.bank_rows_for(*X.shape),
+            loss=loss,
+            optimizer=self.optimizer,
+            learning_rate=float(self.learning_rate),
+            seed=seed,
+        )
+        regressor = _backend.load("_scikeras").build_regressor(build_fn, X32)
+        history = train(
+            regressor.model_,
+            X32,
+            epochs=self.epochs if epochs is None else epochs,
+            initial_epoch=0,
+            validation_data=validation_data,
+            seed=seed,
+        )
+        self._check_converged(history, regressor.model_)
+        self.output_activation_ = output_activation
+        self.loss_ = loss
+        self.clip_range_ = clip_range
+        self._seed_ = seed
+        self._set_fitted_model(regressor, history, model_lib)
+        return self
+
+    def _set_fitted_model(self, regressor, history, model_lib):
+        self.regressor_ = regressor
+        self.model_ = regressor.model_
+        self.encoder_, self.decoder_ = model_lib.split_autoencoder(self.model_)
+        self.history_ = history
+        self.n_iter_ = len(history.get("loss", ()))
+        self._forward_layers_ = by_dtype(model_lib.dense_stack(self.model_))
+
+    def _check_converged(self, history, model, restore=None):
+        losses = np.asarray(history.get("loss", [np.nan]), dtype=float)
+        weights_finite = all(np.isfinite(w).all() for w in model.get_weights())
+        if np.isfinite(losses).all() and weights_finite:
+            return
+        if restore is not None:
+            model.set_weights(restore)
+        epoch = int(np.argmin(np.isfinite(losses))) + 1
+        raise ValueError(
+            f"Training diverged: the loss became {losses[epoch - 1]} in epoch "
+            f"{epoch}. The usual causes are a learning_rate that is too large "
+            f"(got {self.learning_rate}) or unscaled input data; scale X with "
+            "MinMaxScaler or StandardScaler and/or lower learning_rate."
+        )
+
+    def _check_hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, Integral):
+            sizes = (sizes,)
+        sizes = tuple(sizes)
+        if len(sizes) == 0:
+            raise ValueError("hidden_layer_sizes must contain at least one layer.")
+        for size in sizes:
+            if not isinstance(size, Integral) or isinstance(size, bool) or size < 1:
+                raise ValueError(
+                    "hidden_layer_sizes must contain positive integers, "
+                    f"got {self.hidden_layer_sizes!r}."
+                )
+        return tuple(int(s) for s in sizes)
+
+    def _check_noise_factor(self):
+        if self.noise != "gaussian" and self.noise_factor > 1:
+            raise ValueError(
+                f"noise_factor is the corrupted fraction for noise={self.noise!r} "
+                f"and must be in [0, 1], got {self.noise_factor!r}."
+            )
+
+    def _check_clip_range(self, low, high):
+        if self.clip_range is None:
+            return None
+        if isinstance(self.clip_range, str):  # "auto"
+            return (low, high)
+        try:
+            clip_low, clip_high = (float(v) for v in self.clip_range)
+        except (TypeError, ValueError):
+            clip_low = clip_high = np.nan
+        if not clip_low < clip_high:
+            raise ValueError(
+                "clip_range must be 'auto', None or a (low, high) tuple with "
+                f"low < high, got {self.clip_range!r}."
+            )
+        return (clip_low, clip_high)
+
+    def transform(self, X):
+        """Denoise ``X``, or encode it if ``transform_output="encoded"``.
+
+        No noise is added.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data to transform, possibly noisy.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features) or (n_samples, n_codes)
+            Denoised reconstruction or code, of the dtype of ``X`` (float32 or
+            float64).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        layers = self._forward_layers_[X.dtype]
+        if self.transform_output == "encoded":
+            layers = layers[: self._n_encoder_layers]
+        return forward(X, layers)
+
+    def inverse_transform(self, X):
+        """Map the output of :meth:`transform` back to the input space.
+
+        Codes (``transform_output="encoded"``) are decoded; a denoised output
+        is already in the input space and is returned as a copy.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_codes) or (n_samples, n_features)
+            Output of :meth:`transform`.
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features)
+            Reconstruction in the input space.
+        """
+        check_is_fitted(self)
+        X = check_array(X, dtype=[np.float64, np.float32], copy=True)
+        if X.shape[1] != self._n_features_out:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but inverse_transform expects "
+                f"{self._n_features_out} (the output of transform with "
+                f"transform_output={self.transform_output!r})."
+            )
+        if self.transform_output == "denoised":
+            return X
+        return forward(X, self._forward_layers_[X.dtype][self._n_encoder_layers :])
+
+    def score(self, X, y=None):
+        """Negative mean squared reconstruction error (higher is better).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs to reconstruct, e.g. noisy data.
+        y : array-like of shape (n_samples, n_features), default=None
+            Clean targets. When ``y`` has the shape of ``X``, the score
+            measures denoising: the error between the reconstruction of ``X``
+            and ``y``. Otherwise (None, or class labels passed along by a
+            pipeline or a search) the reconstruction is compared with ``X``.
+
+        Returns
+        -------
+        score : float
+            ``-mean((reconstruction(X) - target) ** 2)``, whatever
+            ``transform_output`` is.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        target = X
+        if y is not None and np.ndim(y) == 2 and np.shape(y) == X.shape:
+            target = check_array(y, dtype=[np.float64, np.float32])
+        reconstruction = forward(X, self._forward_layers_[X.dtype])
+        return -float(np.mean((reconstruction - target) ** 2))
+
+    def get_feature_names_out(self, input_features=None):
+        """Output feature names.
+
+        The denoised output keeps the input names; codes are named
+        ``denoisingautoencodertransformer0``, ``...1``, and so on.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names, checked against ``feature_names_in_``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            Output feature names.
+        """
+        check_is_fitted(self)
+        if self.transform_output == "denoised":
+            return _check_feature_names_in(self, input_features)
+        return super().get_feature_names_out(input_features)
+
+    @property
+    def _n_encoder_layers(self):
+        return len(self._forward_layers_[np.dtype(np.float32)]) // 2
+
+    @property
+    def _n_features_out(self):
+        if self.transform_output == "denoised":
+            return self.n_features_in_
+        return self.encoder_.output.shape[-1]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if "model_" not in state:
+            return state
+        state = dict(state)
+        # Derived from model_ in __setstate__.
+        for key in ("encoder_", "decoder_", "_forward_layers_"):
+            state.pop(key, None)
+        # Unpickling this first imports skdae._model, which registers the
+        # Corruption layer with Keras before the models are deserialized.
+        return {"_keras_layers": _backend.load("_model").Corruption, **state}
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if state.pop("_keras_layers", None) is not None:
+            model_lib = _backend.load("_model")
+            super().__setstate__(state)
+            self.encoder_, self.decoder_ = model_lib.split_autoencoder(self.model_)
+            self._forward_layers_ = by_dtype(model_lib.dense_stack(self.model_))
+        else:
+            super().__setstate__(state)
+
+
+def _split_validation(X, sample_weight, fraction, rng, **noise):
+    """Hold out ``fraction`` of ``X``, corrupted once, with clean targets."""
+    n_val = int(round(fraction * X.shape[0]))
+    if n_val < 1 or n_val >= X.shape[0]:
+        raise ValueError(
+            f"validation_fraction={fraction} leaves {n_val} of {X.shape[0]} "
+            "samples for validation; it needs at least one sample on each side."
+        )
+    order = rng.permutation(X.shape[0])
+    val, train = order[:n_val], order[n_val:]
+    X_val = X[val]
+    X_val_noisy = corrupt(X_val, random_state=rng, **noise).astype(np.float32)
+    if sample_weight is not None:
+        val_weight = sample_weight[val]
+        return X[train], sample_weight[train], (X_val_noisy, X_val, val_weight)
+    return X[train], None, (X_val_noisy, X_val)
