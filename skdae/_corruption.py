@@ -69,7 +69,9 @@ def corrupt(
             X[u < noise_factor] = 0
         else:
             if value_range is None:
-                value_range = clip_range if clip_range is not None else (X.min(), X.max())
+                value_range = (
+                    clip_range if clip_range is not None else (X.min(), X.max())
+                )
             low, high = value_range
             X[u < noise_factor / 2] = low
             X[(u >= noise_factor / 2) & (u < noise_factor)] = high

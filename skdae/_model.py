@@ -84,7 +84,9 @@ class Corruption(layers.Layer):
             rows = keras.random.randint(
                 (batch,), 0, self.bank_rows, seed=self.seed_generator
             )
-            offset = keras.random.randint((), 0, self.n_features, seed=self.seed_generator)
+            offset = keras.random.randint(
+                (), 0, self.n_features, seed=self.seed_generator
+            )
             noise = ops.slice(
                 ops.take(self._bank, rows, axis=0),
                 ops.stack([0, offset]),
@@ -153,7 +155,9 @@ def build_autoencoder(
     if seed is None:
         seeds = iter([None] * n_seeds)
     else:
-        seeds = iter(np.random.default_rng(seed).integers(2**31 - 1, size=n_seeds).tolist())
+        seeds = iter(
+            np.random.default_rng(seed).integers(2**31 - 1, size=n_seeds).tolist()
+        )
 
     def dense(units, act, name):
         return layers.Dense(

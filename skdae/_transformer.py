@@ -315,6 +315,9 @@ class DenoisingAutoencoderTransformer(
         return self._fit(X, sample_weight, warm_start=not first_call, epochs=1)
 
     def _fit(self, X, sample_weight, *, warm_start, epochs=None):
+        if not warm_start:
+            hidden = self._check_hidden_layer_sizes()
+            self._check_noise_factor()
         training = _backend.load("_training")
         model_lib = _backend.load("_model")
         if sample_weight is not None:
@@ -349,8 +352,6 @@ class DenoisingAutoencoderTransformer(
             self._set_fitted_model(self.regressor_, history, model_lib)
             return self
 
-        hidden = self._check_hidden_layer_sizes()
-        self._check_noise_factor()
         low, high = float(X.min()), float(X.max())
         unit_interval = low >= 0 and high <= 1
         output_activation = self.output_activation

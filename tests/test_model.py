@@ -1,0 +1,130 @@
+"""The Keras graph: the Corruption layer and the autoencoder builder."""
+
+import numpy as np
+import pytest
+
+from skdae import _backend
+
+model_lib = _backend.load("_model")
+keras = model_lib.keras
+
+
+def corruption(**kwargs):
+    params = {"noise_factor": 0.5, "seed": 0, **kwargs}
+    return model_lib.Corruption(**params)
+
+
+@pytest.fixture
+def X():
+    return np.random.RandomState(0).uniform(0.2, 0.8, size=(512, 50)).astype("float32")
+
+
+@pytest.mark.parametrize("noise", ["gaussian", "masking", "salt_and_pepper"])
+def test_identity_outside_training(noise, X):
+    layer = corruption(noise=noise)
+    np.testing.assert_array_equal(layer(X, training=False), X)
+    np.testing.assert_array_equal(layer(X), X)
+
+
+def test_gaussian_noise_statistics_and_fresh_draws(X):
+    layer = corruption(noise="gaussian", noise_factor=0.3, bank_rows=256)
+    first = np.asarray(layer(X, training=True)) - X
+    second = np.asarray(layer(X, training=True)) - X
+    assert abs(first.std() - 0.3) < 0.01
+    assert abs(first.mean()) < 0.01
+    assert not np.allclose(first, second)
+
+
+def test_seed_makes_noise_reproducible(X):
+    a = np.asarray(corruption(seed=3)(X, training=True))
+    b = np.asarray(corruption(seed=3)(X, training=True))
+    c = np.asarray(corruption(seed=4)(X, training=True))
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_masking_zeroes_the_requested_fraction(X):
+    out = np.asarray(corruption(noise="masking", noise_factor=0.25)(X, training=True))
+    zeroed = out == 0
+    assert abs(zeroed.mean() - 0.25) < 0.01
+    np.testing.assert_array_equal(out[~zeroed], X[~zeroed])
+
+
+def test_salt_and_pepper_uses_the_value_range(X):
+    layer = corruption(noise="salt_and_pepper", noise_factor=0.2, value_range=(-1, 2))
+    out = np.asarray(layer(X, training=True))
+    assert abs((out == -1).mean() - 0.1) < 0.01
+    assert abs((out == 2).mean() - 0.1) < 0.01
+
+
+def test_clip_range(X):
+    out = np.asarray(corruption(noise_factor=2.0, clip_range=(0, 1))(X, training=True))
+    assert out.min() == 0 and out.max() == 1
+
+
+def test_config_round_trip():
+    layer = corruption(noise="masking", clip_range=(0, 1), bank_rows=32)
+    config = layer.get_config()
+    clone = model_lib.Corruption.from_config(config)
+    assert clone.get_config() == config
+    assert (
+        keras.saving.get_registered_object("skdae>Corruption") is model_lib.Corruption
+    )
+
+
+def test_unknown_noise_is_rejected():
+    with pytest.raises(ValueError, match="noise must be one of"):
+        model_lib.Corruption(noise="pink")
+
+
+def build(**kwargs):
+    params = {
+        "n_features": 20,
+        "hidden_layer_sizes": (16, 8, 4),
+        "activation": "relu",
+        "output_activation": "sigmoid",
+        "noise": "gaussian",
+        "noise_factor": 0.5,
+        "clip_range": (0.0, 1.0),
+        "value_range": (0.0, 1.0),
+        "bank_rows": 16,
+        "loss": "binary_crossentropy",
+        "optimizer": "adam",
+        "learning_rate": 1e-3,
+        "seed": 0,
+    }
+    params.update(kwargs)
+    return model_lib.build_autoencoder(**params)
+
+
+def test_architecture_mirrors_the_encoder():
+    model = build()
+    widths = [layer.units for layer in model.layers if hasattr(layer, "units")]
+    assert widths == [16, 8, 4, 8, 16, 20]
+    assert model.get_layer("code").units == 4
+    assert model.get_layer("reconstruction").activation.__name__ == "sigmoid"
+    assert model.optimizer.learning_rate.numpy() == pytest.approx(1e-3)
+
+
+def test_seeded_builds_have_equal_weights():
+    a, b, c = build(), build(), build(seed=1)
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    assert not np.array_equal(a.get_weights()[0], c.get_weights()[0])
+
+
+def test_split_autoencoder_composes_to_the_model():
+    model = build()
+    encoder, decoder = model_lib.split_autoencoder(model)
+    X = np.random.RandomState(0).rand(5, 20).astype("float32")
+    codes = encoder.predict_on_batch(X)
+    assert codes.shape == (5, 4)
+    np.testing.assert_allclose(
+        decoder.predict_on_batch(codes), model.predict_on_batch(X), atol=1e-6
+    )
+
+
+def test_bank_rows_are_bounded():
+    assert model_lib.bank_rows_for(30, 5) == 30
+    assert model_lib.bank_rows_for(60000, 784) == 2**22 // (2 * 784)
+    assert model_lib.bank_rows_for(10, 10**7) == 16

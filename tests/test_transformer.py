@@ -1,0 +1,323 @@
+"""DenoisingAutoencoderTransformer: behaviour, errors, persistence."""
+
+import pickle
+import random
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.decomposition import PCA
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+
+from skdae import DenoisingAutoencoderTransformer
+
+TINY = {"hidden_layer_sizes": (8, 4), "epochs": 2, "batch_size": 32}
+
+
+def test_transform_shapes_and_dtypes(fitted, digits):
+    X_test = digits[1]
+    assert fitted.transform(X_test).shape == X_test.shape
+    assert fitted.transform(X_test).dtype == np.float64
+    assert fitted.transform(X_test.astype(np.float32)).dtype == np.float32
+    encoder = clone(fitted).set_params(transform_output="encoded")
+    encoder.__dict__.update({k: v for k, v in vars(fitted).items() if k.endswith("_")})
+    assert encoder.transform(X_test).shape == (X_test.shape[0], 32)
+
+
+def test_fitted_attributes(fitted, digits):
+    assert fitted.n_features_in_ == 64
+    assert fitted.output_activation_ == "sigmoid"
+    assert fitted.loss_ == "binary_crossentropy"
+    assert fitted.clip_range_ == (0.0, 1.0)
+    assert fitted.n_iter_ == 20 == len(fitted.history_["loss"])
+    assert fitted.history_["loss"][-1] < fitted.history_["loss"][0]
+    assert fitted.encoder_.output.shape[-1] == 32
+    assert fitted.decoder_.output.shape[-1] == 64
+    assert fitted.regressor_.model_ is fitted.model_
+
+
+def test_standardized_data_gets_linear_output_and_mse(rng):
+    X = rng.standard_normal((40, 5))
+    dae = DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X)
+    assert dae.output_activation_ == "linear"
+    assert dae.loss_ == "mse"
+    assert dae.clip_range_ == (X.min(), X.max())
+    assert dae.transform(X).min() < 0
+
+
+def test_fast_transform_matches_keras_predict(fitted, digits):
+    X = digits[2].astype(np.float32)
+    np.testing.assert_allclose(
+        fitted.transform(X), fitted.model_.predict(X, verbose=0), atol=1e-5
+    )
+    np.testing.assert_allclose(
+        fitted.transform(X[:1]), fitted.model_.predict_on_batch(X[:1]), atol=1e-5
+    )
+    codes = fitted.encoder_.predict(X, verbose=0)
+    np.testing.assert_allclose(
+        fitted.decoder_.predict(codes, verbose=0), fitted.transform(X), atol=1e-5
+    )
+
+
+def test_encoded_output_and_inverse_transform(fitted, digits):
+    X = digits[2]
+    encoder = DenoisingAutoencoderTransformer(transform_output="encoded")
+    encoder.__dict__.update({k: v for k, v in vars(fitted).items() if k.endswith("_")})
+    codes = encoder.transform(X)
+    np.testing.assert_allclose(
+        codes, fitted.encoder_.predict(X.astype(np.float32), verbose=0), atol=1e-5
+    )
+    np.testing.assert_allclose(encoder.inverse_transform(codes), fitted.transform(X))
+    # A denoised output is already in input space.
+    np.testing.assert_array_equal(fitted.inverse_transform(X), X)
+    with pytest.raises(ValueError, match="inverse_transform expects 32"):
+        encoder.inverse_transform(X)
+
+
+def test_denoising_beats_the_noisy_input(fitted, digits):
+    _, X_test, X_noisy, _, _ = digits
+    noisy_mse = np.mean((X_noisy - X_test) ** 2)
+    denoised_mse = np.mean((fitted.transform(X_noisy) - X_test) ** 2)
+    assert denoised_mse < 0.8 * noisy_mse
+
+
+def test_score_is_negative_reconstruction_error(fitted, digits):
+    _, X_test, X_noisy, _, y_test = digits
+    denoised = fitted.transform(X_noisy)
+    assert fitted.score(X_noisy, X_test) == pytest.approx(
+        -np.mean((denoised - X_test) ** 2)
+    )
+    assert fitted.score(X_noisy) == pytest.approx(-np.mean((denoised - X_noisy) ** 2))
+    # Labels passed along by a search are not clean targets.
+    assert fitted.score(X_noisy, y_test) == fitted.score(X_noisy)
+
+
+def test_feature_names_and_pandas_output(fitted, digits):
+    pd = pytest.importorskip("pandas")
+    columns = [f"px{i}" for i in range(64)]
+    X = pd.DataFrame(digits[0], columns=columns)
+    dae = DenoisingAutoencoderTransformer(**TINY, random_state=0).set_output(
+        transform="pandas"
+    )
+    out = dae.fit_transform(X)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == columns
+    assert list(dae.feature_names_in_) == columns
+    dae.set_params(transform_output="encoded")
+    codes = dae.transform(X)
+    assert list(codes.columns) == [
+        f"denoisingautoencodertransformer{i}" for i in range(4)
+    ]
+
+
+def test_fit_transform_equals_fit_then_transform_and_is_reproducible(digits):
+    X = digits[0][:200]
+    a = DenoisingAutoencoderTransformer(**TINY, random_state=42).fit_transform(X)
+    b = DenoisingAutoencoderTransformer(**TINY, random_state=42).fit(X).transform(X)
+    c = DenoisingAutoencoderTransformer(**TINY, random_state=7).fit(X).transform(X)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_fit_leaves_global_random_state_alone(digits):
+    from tensorflow.python.eager import context
+
+    np_state, py_state = np.random.get_state(), random.getstate()
+    tf_seed = context.global_seed()
+    DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(digits[0][:100])
+    assert random.getstate() == py_state
+    after = np.random.get_state()
+    assert after[0] == np_state[0] and np.array_equal(after[1], np_state[1])
+    assert context.global_seed() == tf_seed
+    # An unseeded fit still works after a seeded one (scikeras's own seeding
+    # would have left TensorFlow's op determinism on, which breaks it).
+    DenoisingAutoencoderTransformer(**TINY).fit(digits[0][:100])
+
+
+def test_never_modifies_the_callers_array(fitted, digits):
+    X = digits[2].copy()
+    X_before = X.copy()
+    fitted.transform(X)
+    fitted.score(X)
+    DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X)
+    np.testing.assert_array_equal(X, X_before)
+
+
+def test_pipeline_with_classifier(digits):
+    X_train, X_test, _, y_train, y_test = digits
+    pipe = Pipeline(
+        [
+            (
+                "dae",
+                DenoisingAutoencoderTransformer(
+                    (64, 32), epochs=10, batch_size=32, random_state=0
+                ),
+            ),
+            ("clf", LogisticRegression(max_iter=1000)),
+        ]
+    ).fit(X_train, y_train)
+    assert pipe.score(X_test, y_test) > 0.8
+
+
+def test_grid_search_over_noise_factor_in_worker_processes(digits):
+    X_train, _, _, y_train, _ = digits
+    pipe = Pipeline(
+        [
+            ("dae", DenoisingAutoencoderTransformer(**TINY, random_state=0)),
+            ("clf", LogisticRegression(max_iter=200)),
+        ]
+    )
+    search = GridSearchCV(pipe, {"dae__noise_factor": [0.1, 0.5]}, cv=2, n_jobs=2).fit(
+        X_train[:300], y_train[:300]
+    )
+    assert search.best_params_["dae__noise_factor"] in (0.1, 0.5)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_estimator_.predict(X_train[:5]).shape == (5,)
+
+
+def test_clone_keeps_parameters_including_callbacks():
+    import keras
+
+    stop = keras.callbacks.EarlyStopping(patience=3)
+    dae = DenoisingAutoencoderTransformer(callbacks=[stop], noise="masking")
+    cloned = clone(dae)
+    assert cloned.get_params()["noise"] == "masking"
+    assert cloned.callbacks[0].patience == 3
+
+
+def test_pickle_round_trip_in_a_fresh_process(fitted, digits, tmp_path):
+    X = digits[2]
+    path = tmp_path / "dae.joblib"
+    joblib.dump(fitted, path)
+    np.save(tmp_path / "X.npy", X)
+    script = (
+        "import joblib, numpy as np\n"
+        f"dae = joblib.load({str(path)!r})\n"
+        f"X = np.load({str(tmp_path / 'X.npy')!r})\n"
+        f"np.save({str(tmp_path / 'out.npy')!r}, dae.transform(X))\n"
+        "assert dae.model_.predict(X[:2], verbose=0).shape == (2, 64)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), fitted.transform(X))
+    # In-process pickle too, and the model can keep training.
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.transform(X), fitted.transform(X))
+    restored.partial_fit(digits[0])
+    assert restored.n_iter_ == fitted.n_iter_ + 1
+
+
+def test_partial_fit_continues_training_and_checks_width(digits):
+    X = digits[0][:300]
+    dae = DenoisingAutoencoderTransformer(**TINY, random_state=0)
+    dae.partial_fit(X)
+    model = dae.model_
+    dae.partial_fit(X)
+    assert dae.model_ is model
+    assert dae.n_iter_ == 2 == len(dae.history_["loss"])
+    with pytest.raises(ValueError, match="X has 10 features, but"):
+        dae.partial_fit(X[:, :10])
+
+
+def test_sample_weight_is_used(digits):
+    X = digits[0][:200]
+    w = np.ones(len(X))
+    w[:100] = 0.0
+    a = DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X, sample_weight=w)
+    b = DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X)
+    assert not np.allclose(a.transform(X), b.transform(X))
+    with pytest.raises(ValueError, match="sample_weight"):
+        DenoisingAutoencoderTransformer(**TINY).fit(X, sample_weight=w[:10])
+
+
+def test_quiet_by_default(tmp_path):
+    script = (
+        "import numpy as np\n"
+        "from skdae import DenoisingAutoencoderTransformer as D\n"
+        "X = np.random.RandomState(0).rand(50, 6)\n"
+        "D((4,), epochs=2).fit(X).transform(X)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == ""
+    assert done.stderr == ""
+
+
+# --- bad input: clear scikit-learn errors before TensorFlow sees the data ---
+
+
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        ([[0.1, np.nan], [0.2, 0.3]], ValueError, "NaN"),
+        ([[0.1, np.inf], [0.2, 0.3]], ValueError, "infinity"),
+        ([["a", "b"], ["c", "d"]], ValueError, "could not convert"),
+        (np.array([[object(), 1.0], [2.0, 3.0]], dtype=object), TypeError, "float"),
+        ([0.1, 0.2, 0.3], ValueError, "Expected 2D array"),
+        (np.zeros((3, 2, 2)), ValueError, "Found array with dim 3"),
+        (np.zeros((0, 3)), ValueError, "0 sample"),
+        (sp.csr_matrix(np.eye(3)), TypeError, "dense data is required"),
+    ],
+    ids=["nan", "inf", "strings", "object", "1d", "3d", "empty", "sparse"],
+)
+def test_bad_input_raises_clear_errors(X, error, match):
+    with pytest.raises(error, match=match):
+        DenoisingAutoencoderTransformer(**TINY).fit(X)
+
+
+def test_transform_checks(fitted, digits):
+    with pytest.raises(ValueError, match="X has 10 features, but"):
+        fitted.transform(digits[1][:, :10])
+    with pytest.raises(ValueError, match="NaN"):
+        fitted.transform(np.full((2, 64), np.nan))
+    with pytest.raises(NotFittedError):
+        DenoisingAutoencoderTransformer().transform(digits[1])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"noise_factor": -0.1}, "noise_factor"),
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"hidden_layer_sizes": ()}, "at least one layer"),
+        ({"hidden_layer_sizes": (8, 0)}, "positive integers"),
+        ({"noise": "pink"}, "noise"),
+        ({"activation": "swoosh"}, "activation"),
+        ({"loss": "hinge"}, "loss"),
+        ({"optimizer": "newton"}, "optimizer"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"validation_fraction": 1.5}, "validation_fraction"),
+        ({"transform_output": "latent"}, "transform_output"),
+        ({"noise": "masking", "noise_factor": 1.5}, r"must be in \[0, 1\]"),
+        ({"clip_range": (1, 0)}, "low < high"),
+        ({"clip_range": "clip"}, "clip_range"),
+    ],
+)
+def test_invalid_parameters(params, match, digits):
+    with pytest.raises(ValueError, match=match):
+        DenoisingAutoencoderTransformer(**params).fit(digits[0][:20])
+
+
+def test_validation_fraction_too_small_for_tiny_data():
+    X = np.random.RandomState(0).rand(4, 3)
+    with pytest.raises(ValueError, match="validation_fraction"):
+        DenoisingAutoencoderTransformer(**TINY, validation_fraction=0.01).fit(X)
+
+
+def test_dae_replaces_pca_in_a_pipeline(digits):
+    X_train, X_test, _, y_train, y_test = digits
+    dae = DenoisingAutoencoderTransformer(
+        (32, 16), epochs=10, batch_size=32, transform_output="encoded", random_state=0
+    )
+    for reducer in (PCA(16), dae):
+        clf = LogisticRegression(max_iter=2000)
+        pipe = Pipeline([("reduce", reducer), ("clf", clf)])
+        assert pipe.fit(X_train, y_train).score(X_test, y_test) > 0.8
