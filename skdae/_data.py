@@ -52,7 +52,9 @@ def read_idx(path):
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _IDX_DTYPES:
         raise ValueError(f"{path} is not an IDX file.")
     ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(
+        int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
+    )
     dtype = np.dtype(_IDX_DTYPES[data[2]])
     offset = 4 + 4 * ndim
     expected = int(np.prod(shape)) * dtype.itemsize
@@ -102,7 +104,10 @@ def _from_keras(name):
     from . import _backend
 
     keras = _backend.load("_model").keras
-    module = {"fashion-mnist": keras.datasets.fashion_mnist, "mnist": keras.datasets.mnist}
+    module = {
+        "fashion-mnist": keras.datasets.fashion_mnist,
+        "mnist": keras.datasets.mnist,
+    }
     try:
         (X_train, y_train), (X_test, y_test) = module[name].load_data()
     except Exception as exc:  # no network, proxy, corrupt cache...
@@ -174,7 +179,9 @@ def load_dataset(name="digits", *, data_dir=None, random_state=0):
         npz = data_dir / "mnist.npz"
         if name == "mnist" and npz.exists():
             with np.load(npz) as f:
-                return _images_bunch(f["x_train"], f["y_train"], f["x_test"], f["y_test"])
+                return _images_bunch(
+                    f["x_train"], f["y_train"], f["x_test"], f["y_test"]
+                )
         raise DataUnavailableError(
             f"No {name} IDX files (train-images-idx3-ubyte[.gz], ...) in {data_dir}."
         )

@@ -126,7 +126,14 @@ def run_demo(args):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     figures = _save_figures(
-        out, X_test, X_noisy, denoised, pca_denoised, data.image_shape, dae, n_components
+        out,
+        X_test,
+        X_noisy,
+        denoised,
+        pca_denoised,
+        data.image_shape,
+        dae,
+        n_components,
     )
     for path in figures:
         print(f"wrote {path}")
@@ -140,7 +147,9 @@ def _print_table(table, fit_seconds, epochs):
     for name, row in table.items():
         acc = "-" if row["accuracy"] is None else f"{row['accuracy']:.3f}"
         print(f"| {name:<12} | {row['mse']:8.4f} | {row['psnr']:9.2f} | {acc:>8} |")
-    print("\naccuracy: LogisticRegression trained on clean images, scored on noisy ones")
+    print(
+        "\naccuracy: LogisticRegression trained on clean images, scored on noisy ones"
+    )
 
 
 def _save_figures(out, X_test, X_noisy, denoised, pca_denoised, shape, dae, k):
