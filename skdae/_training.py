@@ -53,14 +53,18 @@ def train(
         X_noisy, X_clean, *val_weight = validation_data
         parts = (X_noisy, X_clean, *val_weight)
         validation = tf.data.Dataset.from_tensor_slices(parts).batch(batch_size)
-    history = model.fit(
-        _batches(X, sample_weight, batch_size, seed),
-        steps_per_epoch=-(-X.shape[0] // batch_size),
-        epochs=epochs,
-        initial_epoch=initial_epoch,
-        callbacks=callbacks,
-        validation_data=validation,
-        verbose=verbose,
-        shuffle=False,
-    )
+    try:
+        history = model.fit(
+            _batches(X, sample_weight, batch_size, seed),
+            steps_per_epoch=-(-X.shape[0] // batch_size),
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            callbacks=callbacks,
+            validation_data=validation,
+            verbose=verbose,
+            shuffle=False,
+        )
+    finally:
+        for callback in callbacks:
+            callback.set_model(None)
     return history.history

@@ -1,6 +1,5 @@
 """The scikit-learn estimator: :class:`DenoisingAutoencoderTransformer`."""
 
-import copy
 from functools import partial
 from numbers import Integral, Real
 
@@ -116,8 +115,10 @@ class DenoisingAutoencoderTransformer(
         stopping.
 
     callbacks : list of keras.callbacks.Callback or None, default=None
-        Extra Keras callbacks. Each fit uses deep copies, so the objects given
-        here are never modified.
+        Extra Keras callbacks, used as given, as in ``keras.Model.fit``: they
+        can record what happens during fitting. Their ``model`` is detached
+        when fitting ends, so that the estimator's parameters never hold the
+        network; :func:`~sklearn.base.clone` deep-copies them.
 
     verbose : int, default=0
         Keras's verbosity: 0 is silent, 1 shows a progress bar, 2 one line
@@ -323,8 +324,10 @@ class DenoisingAutoencoderTransformer(
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
         X32 = X.astype(np.float32)
-        callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
-        callbacks.append(model_lib.keras.callbacks.TerminateOnNaN())
+        callbacks = [
+            *(self.callbacks or []),
+            model_lib.keras.callbacks.TerminateOnNaN(),
+        ]
         train = partial(
             training.train,
             sample_weight=sample_weight,

@@ -1,0 +1,45 @@
+"""Sphinx configuration for skdae's documentation."""
+
+from importlib.metadata import version as _version
+
+project = "skdae"
+author = "skdae developers"
+copyright = "2026, skdae developers"
+release = _version("skdae")
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    "myst_parser",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", "benchmarks/results.md", "auto_examples/*.ipynb"]
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": True}
+numpydoc_show_class_members = False
+numpydoc_validation_checks = set()
+# sklearn's glossary roles (:term:`fit`) resolve only in sklearn's own docs.
+suppress_warnings = ["ref.term"]
+nitpicky = False
+
+intersphinx_mapping = {}  # offline builds: no inventories are fetched
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "within_subsection_order": "FileNameSortKey",
+}
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"skdae {release}"
+html_static_path = []
+html_theme_options = {"navigation_with_keys": False}
