@@ -8,7 +8,22 @@ inputs. Here the data stay in one tensor; each epoch shuffles the row indices
 iterator serves all epochs.
 """
 
+import keras
+import numpy as np
 import tensorflow as tf
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stop training at the first NaN or infinite batch loss, silently.
+
+    Like ``keras.callbacks.TerminateOnNaN``, without printing: the estimator
+    raises a clear error instead.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(loss):
+            self.model.stop_training = True
 
 
 def _batches(X, sample_weight, batch_size, seed):
@@ -46,8 +61,10 @@ def train(
     """Fit ``model`` to reconstruct ``X`` and return Keras's history dict.
 
     ``validation_data`` is ``(X_noisy, X_clean[, sample_weight])`` or None;
-    ``seed`` (int or None) seeds the shuffling.
+    ``seed`` (int or None) seeds the shuffling. Training stops at the first
+    non-finite loss. ``callbacks`` are detached from the model afterwards.
     """
+    callbacks = [*callbacks, StopOnNonFiniteLoss()]
     validation = None
     if validation_data is not None:
         X_noisy, X_clean, *val_weight = validation_data

@@ -324,10 +324,7 @@ class DenoisingAutoencoderTransformer(
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
         X32 = X.astype(np.float32)
-        callbacks = [
-            *(self.callbacks or []),
-            model_lib.keras.callbacks.TerminateOnNaN(),
-        ]
+        callbacks = list(self.callbacks or [])
         train = partial(
             training.train,
             sample_weight=sample_weight,
@@ -418,7 +415,13 @@ class DenoisingAutoencoderTransformer(
             validation_data=validation_data,
             seed=seed,
         )
-        self._check_converged(history, regressor.model_)
+        try:
+            self._check_converged(history, regressor.model_)
+        except ValueError:
+            # Leave the estimator unfitted, not half-fitted for the new data.
+            for name in [k for k in vars(self) if k.endswith("_")]:
+                delattr(self, name)
+            raise
         self.output_activation_ = output_activation
         self.loss_ = loss
         self.clip_range_ = clip_range
@@ -595,6 +598,9 @@ class DenoisingAutoencoderTransformer(
         if self.transform_output == "denoised":
             return self.n_features_in_
         return self.encoder_.output.shape[-1]
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "model_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
