@@ -162,7 +162,16 @@ def main(argv=None):
     parser.add_argument("--data-dir", help="folder with Fashion-MNIST IDX files")
     parser.add_argument("--epochs", type=int, help="default 30, 5 with --quick")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks"))
+    parser.add_argument(
+        "--from-json", help="re-render the table and plots of a results.json"
+    )
     args = parser.parse_args(argv)
+    out = Path(args.out)
+    if args.from_json:
+        results = json.loads(Path(args.from_json).read_text())
+        (out / "results.md").write_text(report(results))
+        plots(results, out)
+        return
     epochs = args.epochs or (5 if args.quick else 30)
 
     try:
@@ -278,7 +287,6 @@ def main(argv=None):
     )
     print("transform done", flush=True)
 
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     (out / "results.md").write_text(report(results))
@@ -308,7 +316,7 @@ def report(r):
         f"images scaled to [0, 1]; test corruption "
         f"`clip(x + {NOISE_FACTOR} N(0, 1), 0, 1)`; {r['epochs']} epochs of batch 256.",
         "",
-        "### Speed",
+        "**Speed**",
         "",
         "| measurement | skdae | baseline | ratio (skdae / baseline) |",
         "| --- | --- | --- | --- |",
@@ -328,7 +336,7 @@ def report(r):
         f"{r['row_predict_on_batch_s'] * 1e3:.2f} ms; on all {r['n_train']} rows "
         f"`model.predict(batch_size=1024)` {r['full_predict_s'] * 1e3:.0f} ms.",
         "",
-        "### Denoising quality (noisy test set against the clean test set)",
+        "**Denoising quality** (noisy test set against the clean test set)",
         "",
         "| method | MSE | BCE | PSNR (dB) | accuracy |",
         "| --- | --- | --- | --- | --- |",

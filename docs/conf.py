@@ -24,8 +24,9 @@ autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": True}
 numpydoc_show_class_members = False
 numpydoc_validation_checks = set()
-# sklearn's glossary roles (:term:`fit`) resolve only in sklearn's own docs.
-suppress_warnings = ["ref.term"]
+# Inherited scikit-learn docstrings use :term: and :ref: targets that exist
+# only in scikit-learn's own documentation.
+suppress_warnings = ["ref.term", "ref.ref"]
 nitpicky = False
 
 intersphinx_mapping = {}  # offline builds: no inventories are fetched
