@@ -316,41 +316,13 @@ class DenoisingAutoencoderTransformer(
         return self._fit(X, sample_weight, warm_start=not first_call, epochs=1)
 
     def _fit(self, X, sample_weight, *, warm_start, epochs=None):
-        if not warm_start:
-            hidden = self._check_hidden_layer_sizes()
-            self._check_noise_factor()
-        training = _backend.load("_training")
+        if warm_start:
+            return self._train_one_more_epoch(X, sample_weight)
+        hidden = self._check_hidden_layer_sizes()
+        self._check_noise_factor()
         model_lib = _backend.load("_model")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
-        X32 = X.astype(np.float32)
-        callbacks = list(self.callbacks or [])
-        train = partial(
-            training.train,
-            sample_weight=sample_weight,
-            batch_size=self.batch_size,
-            callbacks=callbacks,
-            verbose=self.verbose,
-        )
-
-        if warm_start:
-            before = self.model_.get_weights()
-            history = train(
-                self.model_,
-                X32,
-                epochs=self.n_iter_ + 1,
-                initial_epoch=self.n_iter_,
-                validation_data=None,
-                # A new, reproducible shuffling order for every call.
-                seed=None if self._seed_ is None else self._seed_ + self.n_iter_,
-            )
-            self._check_converged(history, self.model_, restore=before)
-            history = {
-                key: self.history_.get(key, []) + values
-                for key, values in history.items()
-            }
-            self._set_fitted_model(self.regressor_, history, model_lib)
-            return self
 
         low, high = float(X.min()), float(X.max())
         unit_interval = low >= 0 and high <= 1
@@ -361,10 +333,11 @@ class DenoisingAutoencoderTransformer(
         if loss == "auto":
             loss = "binary_crossentropy" if unit_interval else "mse"
         clip_range = self._check_clip_range(low, high)
-
         rng = check_random_state(self.random_state)
         seed = None if self.random_state is None else int(rng.randint(2**31 - 1))
 
+        X32 = X.astype(np.float32)
+        callbacks = list(self.callbacks or [])
         validation_data = None
         fraction = self.validation_fraction
         if fraction is None and self.early_stopping:
@@ -380,7 +353,6 @@ class DenoisingAutoencoderTransformer(
                 clip_range=clip_range,
                 value_range=(low, high),
             )
-            train.keywords["sample_weight"] = sample_weight
             if self.early_stopping:
                 callbacks.append(
                     model_lib.keras.callbacks.EarlyStopping(
@@ -407,16 +379,20 @@ class DenoisingAutoencoderTransformer(
             seed=seed,
         )
         regressor = _backend.load("_scikeras").build_regressor(build_fn, X32)
-        history = train(
+        history = _backend.load("_training").train(
             regressor.model_,
             X32,
+            sample_weight=sample_weight,
+            batch_size=self.batch_size,
             epochs=self.epochs if epochs is None else epochs,
             initial_epoch=0,
+            callbacks=callbacks,
             validation_data=validation_data,
+            verbose=self.verbose,
             seed=seed,
         )
         try:
-            self._check_converged(history, regressor.model_)
+            _check_converged(history, regressor.model_, self.learning_rate)
         except ValueError:
             # Leave the estimator unfitted, not half-fitted for the new data.
             for name in [k for k in vars(self) if k.endswith("_")]:
@@ -426,31 +402,53 @@ class DenoisingAutoencoderTransformer(
         self.loss_ = loss
         self.clip_range_ = clip_range
         self._seed_ = seed
-        self._set_fitted_model(regressor, history, model_lib)
+        self._set_fitted_model(regressor, history)
         return self
 
-    def _set_fitted_model(self, regressor, history, model_lib):
+    def _train_one_more_epoch(self, X, sample_weight):
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        model = self.model_
+        variables = [*model.weights, *model.optimizer.variables]
+        before = [v.numpy() for v in variables]
+        history = _backend.load("_training").train(
+            model,
+            X.astype(np.float32),
+            sample_weight=sample_weight,
+            batch_size=self.batch_size,
+            epochs=self.n_iter_ + 1,
+            initial_epoch=self.n_iter_,
+            callbacks=list(self.callbacks or []),
+            validation_data=None,
+            verbose=self.verbose,
+            # A new, reproducible shuffling order for every call.
+            seed=None if self._seed_ is None else self._seed_ + self.n_iter_,
+        )
+        try:
+            _check_converged(history, model, self.learning_rate)
+        except ValueError:
+            # Back to the network (and optimizer state) before this epoch.
+            for variable, value in zip(variables, before, strict=True):
+                variable.assign(value)
+            raise
+        history = {
+            key: self.history_.get(key, []) + values for key, values in history.items()
+        }
+        self._set_fitted_model(self.regressor_, history)
+        return self
+
+    def _set_fitted_model(self, regressor, history):
         self.regressor_ = regressor
         self.model_ = regressor.model_
-        self.encoder_, self.decoder_ = model_lib.split_autoencoder(self.model_)
         self.history_ = history
         self.n_iter_ = len(history.get("loss", ()))
-        self._forward_layers_ = by_dtype(model_lib.dense_stack(self.model_))
+        self._derive_from_model()
 
-    def _check_converged(self, history, model, restore=None):
-        losses = np.asarray(history.get("loss", [np.nan]), dtype=float)
-        weights_finite = all(np.isfinite(w).all() for w in model.get_weights())
-        if np.isfinite(losses).all() and weights_finite:
-            return
-        if restore is not None:
-            model.set_weights(restore)
-        epoch = int(np.argmin(np.isfinite(losses))) + 1
-        raise ValueError(
-            f"Training diverged: the loss became {losses[epoch - 1]} in epoch "
-            f"{epoch}. The usual causes are a learning_rate that is too large "
-            f"(got {self.learning_rate}) or unscaled input data; scale X with "
-            "MinMaxScaler or StandardScaler and/or lower learning_rate."
-        )
+    def _derive_from_model(self):
+        """Set the state that is a view of ``model_``: sub-models and weights."""
+        model_lib = _backend.load("_model")
+        self.encoder_, self.decoder_ = model_lib.split_autoencoder(self.model_)
+        self._forward_layers_ = by_dtype(model_lib.dense_stack(self.model_))
 
     def _check_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -621,13 +619,30 @@ class DenoisingAutoencoderTransformer(
 
     def __setstate__(self, state):
         state = dict(state)
-        if state.pop("_keras_layers", None) is not None:
-            model_lib = _backend.load("_model")
-            super().__setstate__(state)
-            self.encoder_, self.decoder_ = model_lib.split_autoencoder(self.model_)
-            self._forward_layers_ = by_dtype(model_lib.dense_stack(self.model_))
-        else:
-            super().__setstate__(state)
+        state.pop("_keras_layers", None)
+        super().__setstate__(state)
+        if "model_" in state:
+            self._derive_from_model()
+
+
+def _check_converged(history, model, learning_rate):
+    """Raise a ValueError naming the likely causes if training diverged."""
+    losses = np.asarray(history.get("loss", []), dtype=float)
+    if np.isfinite(losses).all() and all(
+        np.isfinite(w).all() for w in model.get_weights()
+    ):
+        return
+    bad = np.flatnonzero(~np.isfinite(losses))
+    where = (
+        f"the loss became {losses[bad[0]]} in epoch {bad[0] + 1}"
+        if bad.size
+        else "the network's weights became non-finite"
+    )
+    raise ValueError(
+        f"Training diverged: {where}. The usual causes are a learning_rate that "
+        f"is too large (got {learning_rate}) or unscaled input data; scale X with "
+        "MinMaxScaler or StandardScaler and/or lower learning_rate."
+    )
 
 
 def _split_validation(X, sample_weight, fraction, rng, **noise):
