@@ -14,13 +14,14 @@ import tensorflow as tf
 
 
 class StopOnNonFiniteLoss(keras.callbacks.Callback):
-    """Stop training at the first NaN or infinite batch loss, silently.
+    """Stop training after the first epoch with a NaN or infinite loss, silently.
 
-    Like ``keras.callbacks.TerminateOnNaN``, without printing: the estimator
-    raises a clear error instead.
+    Like ``keras.callbacks.TerminateOnNaN``, without printing (the estimator
+    raises a clear error instead) and checked once per epoch: a batch-level
+    hook would make Keras fetch the loss after every step.
     """
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_epoch_end(self, epoch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not np.isfinite(loss):
             self.model.stop_training = True
