@@ -111,15 +111,14 @@ def _from_keras(name):
     try:
         (X_train, y_train), (X_test, y_test) = module[name].load_data()
     except Exception as exc:  # no network, proxy, corrupt cache...
+        hint = (
+            "its IDX files, or install Debian's dataset-fashion-mnist package"
+            if name == "fashion-mnist"
+            else "its IDX files or mnist.npz"
+        )
         raise DataUnavailableError(
             f"{name} is not on this machine and could not be downloaded ({exc}). "
-            "Pass data_dir=/--data-dir= a folder with its IDX files"
-            + (
-                ", or install Debian's dataset-fashion-mnist package"
-                if name == "fashion-mnist"
-                else " or mnist.npz"
-            )
-            + "."
+            f"Pass data_dir (--data-dir on the command line): a folder with {hint}."
         ) from exc
     return _images_bunch(X_train, y_train, X_test, y_test)
 
