@@ -29,7 +29,10 @@ class Corruption(layers.Layer):
     and the batch a random window of ``d`` columns in it. Every noise vector is
     exactly i.i.d. N(0, 1); drawing it costs a gather instead of ~200,000
     Box-Muller transforms per batch, which would add about 25% to the epoch
-    time of the default network on a CPU. Masking and salt-and-pepper noise
+    time of the default network on a CPU. The price: noise vectors come from
+    a finite pool of ``bank_rows * d`` (row, window) pairs, e.g. 2,674 x 784,
+    about 2 million, for 28 x 28 images, and two samples of one batch that
+    draw the same row get the same noise. Masking and salt-and-pepper noise
     need only uniform draws and are generated fresh.
 
     Parameters
