@@ -153,10 +153,8 @@ def _print_table(table, fit_seconds, epochs):
 
 
 def _save_figures(out, X_test, X_noisy, denoised, pca_denoised, shape, dae, k):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # Figure objects, not pyplot: no global backend or figure state is touched.
+    from matplotlib.figure import Figure
 
     n = 10
     rows = [
@@ -165,7 +163,8 @@ def _save_figures(out, X_test, X_noisy, denoised, pca_denoised, shape, dae, k):
         ("skdae", denoised),
         (f"PCA({k})", pca_denoised),
     ]
-    fig, axes = plt.subplots(len(rows), n, figsize=(n * 1.1, len(rows) * 1.25))
+    fig = Figure(figsize=(n * 1.1, len(rows) * 1.25))
+    axes = fig.subplots(len(rows), n)
     for r, (label, images) in enumerate(rows):
         for c in range(n):
             ax = axes[r, c]
@@ -177,9 +176,9 @@ def _save_figures(out, X_test, X_noisy, denoised, pca_denoised, shape, dae, k):
     fig.tight_layout()
     grid = out / "denoising.png"
     fig.savefig(grid, dpi=100)
-    plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = Figure(figsize=(6, 4))
+    ax = fig.subplots()
     epochs = np.arange(1, dae.n_iter_ + 1)
     ax.plot(epochs, dae.history_["loss"], label="training (noisy → clean)")
     if "val_loss" in dae.history_:
@@ -191,7 +190,6 @@ def _save_figures(out, X_test, X_noisy, denoised, pca_denoised, shape, dae, k):
     fig.tight_layout()
     curve = out / "loss.png"
     fig.savefig(curve, dpi=100)
-    plt.close(fig)
     return [grid, curve]
 
 
