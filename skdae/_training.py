@@ -68,9 +68,8 @@ def train(
     callbacks = [*callbacks, StopOnNonFiniteLoss()]
     validation = None
     if validation_data is not None:
-        X_noisy, X_clean, *val_weight = validation_data
-        parts = (X_noisy, X_clean, *val_weight)
-        validation = tf.data.Dataset.from_tensor_slices(parts).batch(batch_size)
+        validation = tf.data.Dataset.from_tensor_slices(tuple(validation_data))
+        validation = validation.batch(batch_size)
     try:
         history = model.fit(
             _batches(X, sample_weight, batch_size, seed),
