@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from skdae import DenoisingAutoencoderTransformer, corrupt  # noqa: E402
-from skdae._backend import load as load_backend  # noqa: E402
+from skdae._backend import keras_side  # noqa: E402
 from skdae._data import DataUnavailableError, load_dataset  # noqa: E402
 
 NOISE_FACTOR = 0.5
@@ -199,7 +199,7 @@ def main(argv=None):
         f"{dataset}: {n} x {d} train, {len(X_test)} test, {epochs} epochs", flush=True
     )
 
-    keras = load_backend("_model").keras
+    keras = keras_side().keras
     from sklearn.decomposition import PCA
 
     results = {

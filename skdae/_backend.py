@@ -1,14 +1,20 @@
-"""Lazy, quiet loading of TensorFlow, Keras and scikeras.
+"""Lazy, quiet, thread-safe loading of TensorFlow, Keras and scikeras.
 
 ``import skdae`` must stay as cheap as importing scikit-learn, so nothing here
-runs until the first fit, transform or unpickle needs the Keras side.
+runs until the first fit, unpickle or export needs the Keras side. Then
+:func:`keras_side` imports TensorFlow once, with its start-up notices filtered
+out of standard error, and imports skdae's Keras modules with plain relative
+imports. Both happen under one lock: TensorFlow's own import is not safe to
+run from two threads at once, and a thread must never see one of our modules
+half-initialised while another thread is still importing it.
 """
 
-import importlib
 import os
 import re
 import sys
 import tempfile
+import threading
+from types import SimpleNamespace
 
 # Start-up notices TensorFlow's C++ side writes straight to file descriptor 2
 # (some before absl logging is initialised, so TF_CPP_MIN_LOG_LEVEL cannot
@@ -20,20 +26,37 @@ _STARTUP_NOISE = re.compile(
     r"|rebuild TensorFlow with the appropriate compiler flags"
 )
 
+_LOCK = threading.Lock()
+_KERAS_SIDE = None
 
-def load(module):
-    """Import and return ``skdae.<module>``, a module that imports Keras.
 
-    The first import of TensorFlow in the process has its start-up notices
-    filtered out of standard error; ``TF_CPP_MIN_LOG_LEVEL`` defaults to 3
-    during it unless the user has set it.
+def keras_side():
+    """Return skdae's Keras modules, importing TensorFlow quietly the first time.
+
+    Returns a namespace with ``model`` (:mod:`skdae._model`), ``training``
+    (:mod:`skdae._training`), ``persistence`` (:mod:`skdae._persistence`),
+    ``scikeras`` (:mod:`skdae._scikeras`) and ``keras``. Safe to call from
+    any number of threads at once.
     """
-    name = f"skdae.{module}"
-    if name in sys.modules:
-        return sys.modules[name]
-    if "tensorflow" not in sys.modules:
-        _import_tensorflow_quietly()
-    return importlib.import_module(name)
+    global _KERAS_SIDE
+    if _KERAS_SIDE is not None:
+        return _KERAS_SIDE
+    with _LOCK:
+        if _KERAS_SIDE is None:
+            if "tensorflow" not in sys.modules:
+                _import_tensorflow_quietly()
+            import keras
+
+            from . import _model, _persistence, _scikeras, _training
+
+            _KERAS_SIDE = SimpleNamespace(
+                keras=keras,
+                model=_model,
+                training=_training,
+                persistence=_persistence,
+                scikeras=_scikeras,
+            )
+    return _KERAS_SIDE
 
 
 def _import_tensorflow_quietly():

@@ -103,7 +103,7 @@ def _images_bunch(X_train, y_train, X_test, y_test):
 def _from_keras(name):
     from . import _backend
 
-    keras = _backend.load("_model").keras
+    keras = _backend.keras_side().keras
     module = {
         "fashion-mnist": keras.datasets.fashion_mnist,
         "mnist": keras.datasets.mnist,

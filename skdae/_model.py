@@ -1,7 +1,7 @@
 """The Keras graph: the corruption layer and the autoencoder builder.
 
-Importing this module imports Keras (and TensorFlow); :mod:`skdae._backend`
-loads it lazily.
+Importing this module imports Keras (and TensorFlow); reach it through
+:func:`skdae._backend.keras_side`, which imports TensorFlow quietly.
 """
 
 import keras
@@ -12,28 +12,20 @@ from ._corruption import NOISE_TYPES
 
 CODE_LAYER = "code"
 OUTPUT_LAYER = "reconstruction"
-
-# Gaussian noise comes from a bank of pre-drawn standard normals holding about
-# this many values (see Corruption). 2**22 float32 is 16 MiB.
-_BANK_VALUES = 2**22
+CORRUPTION_LAYER = "corruption"
 
 
 @keras.saving.register_keras_serializable(package="skdae")
 class Corruption(layers.Layer):
     """Corrupt the inputs while training; pass them through unchanged otherwise.
 
-    A new corruption is drawn for every batch, seeded by ``seed``.
+    A fresh corruption is drawn for every batch from Keras's stateless random
+    ops, seeded by ``seed``: Gaussian noise is exactly i.i.d.
+    ``N(0, noise_factor**2)`` whatever the data's shape, and it does not
+    depend on TensorFlow's global seed.
 
-    Gaussian noise is taken from a bank of ``bank_rows`` rows of ``2 * d``
-    pre-drawn standard normals: each sample of a batch gets a random row,
-    and the batch a random window of ``d`` columns in it. Every noise vector is
-    exactly i.i.d. N(0, 1); drawing it costs a gather instead of ~200,000
-    Box-Muller transforms per batch, which would add about 25% to the epoch
-    time of the default network on a CPU. The price: noise vectors come from
-    a finite pool of ``bank_rows * d`` (row, window) pairs, e.g. 2,674 x 784,
-    about 2 million, for 28 x 28 images, and two samples of one batch that
-    draw the same row get the same noise. Masking and salt-and-pepper noise
-    need only uniform draws and are generated fresh.
+    ``noise_factor`` is held in a non-trainable weight, so that it can be
+    changed between calls of ``partial_fit`` without rebuilding the model.
 
     Parameters
     ----------
@@ -42,10 +34,8 @@ class Corruption(layers.Layer):
         Standard deviation multiplier or corrupted fraction.
     clip_range : tuple of (float, float) or None
         Clip corrupted values to this range.
-    value_range : tuple of (float, float)
-        Pepper and salt values.
-    bank_rows : int
-        Rows in the Gaussian bank.
+    value_range : tuple of (float or list of float, float or list of float)
+        Pepper and salt values: scalars, or one value per feature.
     seed : int or None
         Seed of the noise.
     """
@@ -56,7 +46,6 @@ class Corruption(layers.Layer):
         noise_factor=0.5,
         clip_range=None,
         value_range=(0.0, 1.0),
-        bank_rows=1024,
         seed=None,
         **kwargs,
     ):
@@ -64,50 +53,42 @@ class Corruption(layers.Layer):
         if noise not in NOISE_TYPES:
             raise ValueError(f"noise must be one of {NOISE_TYPES}, got {noise!r}.")
         self.noise = noise
-        self.noise_factor = float(noise_factor)
+        self.initial_noise_factor = float(noise_factor)
         self.clip_range = None if clip_range is None else tuple(map(float, clip_range))
-        self.value_range = tuple(map(float, value_range))
-        self.bank_rows = int(bank_rows)
+        self.value_range = tuple(
+            np.asarray(v, dtype=float).tolist() for v in value_range
+        )
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):
-        self.n_features = int(input_shape[-1])
-        if self.noise == "gaussian":
-            # Not a weight: it is rebuilt from the seed, so it is never saved.
-            rng = np.random.default_rng(self.seed)
-            bank = rng.standard_normal((self.bank_rows, 2 * self.n_features))
-            self._bank = ops.convert_to_tensor(bank.astype(self.compute_dtype))
+        self.noise_factor = self.add_weight(
+            shape=(),
+            initializer=keras.initializers.Constant(self.initial_noise_factor),
+            trainable=False,
+            name="noise_factor",
+        )
 
     def call(self, inputs, training=None):
-        if not training or self.noise_factor == 0:
+        if not training:
             return inputs
-        batch = ops.shape(inputs)[0]
         if self.noise == "gaussian":
-            rows = keras.random.randint(
-                (batch,), 0, self.bank_rows, seed=self.seed_generator
+            noise = keras.random.normal(
+                ops.shape(inputs), dtype=inputs.dtype, seed=self.seed_generator
             )
-            offset = keras.random.randint(
-                (), 0, self.n_features, seed=self.seed_generator
-            )
-            noise = ops.slice(
-                ops.take(self._bank, rows, axis=0),
-                ops.stack([0, offset]),
-                ops.stack([batch, self.n_features]),
-            )
-            outputs = inputs + self.noise_factor * noise
+            outputs = inputs + ops.cast(self.noise_factor, inputs.dtype) * noise
         else:
-            u = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator)
-            hit = u < self.noise_factor
+            u = keras.random.uniform(
+                ops.shape(inputs), dtype=inputs.dtype, seed=self.seed_generator
+            )
+            fraction = ops.cast(self.noise_factor, inputs.dtype)
+            hit = u < fraction
             if self.noise == "masking":
                 outputs = ops.where(hit, ops.zeros_like(inputs), inputs)
             else:
-                low, high = self.value_range
-                pepper = ops.full_like(inputs, low)
-                salt = ops.full_like(inputs, high)
-                outputs = ops.where(
-                    hit, ops.where(u < self.noise_factor / 2, pepper, salt), inputs
-                )
+                low, high = (ops.cast(v, inputs.dtype) for v in self.value_range)
+                salt_or_pepper = ops.where(u < fraction / 2, low, high)
+                outputs = ops.where(hit, salt_or_pepper, inputs)
         if self.clip_range is not None:
             outputs = ops.clip(outputs, *self.clip_range)
         return outputs
@@ -119,18 +100,19 @@ class Corruption(layers.Layer):
         config = super().get_config()
         config.update(
             noise=self.noise,
-            noise_factor=self.noise_factor,
+            noise_factor=self.initial_noise_factor,
             clip_range=self.clip_range,
             value_range=self.value_range,
-            bank_rows=self.bank_rows,
             seed=self.seed,
         )
         return config
 
 
-def bank_rows_for(n_samples, n_features):
-    """Rows of the Gaussian bank: no more than the data has, about 16 MiB at most."""
-    return int(np.clip(_BANK_VALUES // (2 * n_features), 16, max(n_samples, 16)))
+def _seeds(seed, n):
+    """``n`` independent seeds derived from ``seed`` (all None for None)."""
+    if seed is None:
+        return [None] * n
+    return np.random.default_rng(seed).integers(2**31 - 1, size=n).tolist()
 
 
 def build_autoencoder(
@@ -139,11 +121,7 @@ def build_autoencoder(
     hidden_layer_sizes,
     activation,
     output_activation,
-    noise,
-    noise_factor,
-    clip_range,
-    value_range,
-    bank_rows,
+    corruption,
     loss,
     optimizer,
     learning_rate,
@@ -151,16 +129,11 @@ def build_autoencoder(
 ):
     """Build and compile the training model: corruption, encoder, decoder.
 
+    ``corruption`` holds the :class:`Corruption` parameters but its seed.
     Layer names: ``encoder_<i>`` for the encoder with the last one named
     ``"code"``, ``decoder_<i>`` and ``"reconstruction"`` for the decoder.
     """
-    n_seeds = 2 * len(hidden_layer_sizes) + 1
-    if seed is None:
-        seeds = iter([None] * n_seeds)
-    else:
-        seeds = iter(
-            np.random.default_rng(seed).integers(2**31 - 1, size=n_seeds).tolist()
-        )
+    seeds = iter(_seeds(seed, 2 * len(hidden_layer_sizes) + 1))
 
     def dense(units, act, name):
         return layers.Dense(
@@ -171,15 +144,7 @@ def build_autoencoder(
         )
 
     inputs = keras.Input((n_features,), name="input")
-    h = Corruption(
-        noise=noise,
-        noise_factor=noise_factor,
-        clip_range=clip_range,
-        value_range=value_range,
-        bank_rows=bank_rows,
-        seed=next(seeds),
-        name="corruption",
-    )(inputs)
+    h = Corruption(**corruption, seed=next(seeds), name=CORRUPTION_LAYER)(inputs)
     n_hidden = len(hidden_layer_sizes)
     for i, units in enumerate(hidden_layer_sizes):
         name = CODE_LAYER if i == n_hidden - 1 else f"encoder_{i}"
@@ -194,8 +159,8 @@ def build_autoencoder(
         ),
         loss=loss,
     )
-    # Creating the optimizer's slots now, not inside the first traced step,
-    # saves tf.function a second trace of the training step (~0.7 s a fit).
+    # Create the optimizer's slots now: the training step never creates
+    # variables, and the optimizer state can be saved and restored.
     model.optimizer.build(model.trainable_variables)
     return model
 
@@ -213,6 +178,11 @@ def split_autoencoder(model):
         decoding = decoding or layer is code
     decoder = keras.Model(code_input, h, name="decoder")
     return encoder, decoder
+
+
+def corruption_layer(model):
+    """The model's :class:`Corruption` layer."""
+    return model.get_layer(CORRUPTION_LAYER)
 
 
 def dense_stack(model):

@@ -1,55 +1,112 @@
-"""The training loop: a ``tf.data`` input pipeline with seeded shuffling.
+"""The training loop: one compiled TensorFlow call per epoch.
 
-Keras's own path for NumPy inputs rebuilds a heavy ``tf.data`` pipeline every
-epoch: about 45 ms of set-up per epoch on a 2-core CPU, which dominates small
-fits, and it is 30% slower per epoch than this pipeline on 60,000 x 784
-inputs. Here the data stay in one tensor; each epoch shuffles the row indices
-(seeded, a new order every epoch) and gathers batches from it, and a single
-iterator serves all epochs.
+Keras's ``model.fit`` runs every batch as its own call from Python and builds
+a ``tf.data`` pipeline, which dominates small fits. Here an epoch is a single
+``tf.function`` that loops over the batches in the graph: it gathers each
+batch from the training data (held once, as one tensor), corrupts it through
+the model's :class:`~skdae._model.Corruption` layer, and takes a gradient step.
+
+Everything random is skdae's own: the shuffling order comes from a NumPy
+generator seeded by ``random_state`` and the noise from Keras's stateless
+random ops, so a fit does not depend on TensorFlow's global seed.
+
+Keras callbacks get Keras's epoch-level hooks as in ``model.fit``; since an
+epoch runs as one call, the batch-level hooks run once per epoch, with the
+epoch's logs.
 """
+
+import functools
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 
-class StopOnNonFiniteLoss(keras.callbacks.Callback):
-    """Stop training after the first epoch with a NaN or infinite loss, silently.
+class Trainer:
+    """The compiled training and evaluation steps of one compiled model.
 
-    Like ``keras.callbacks.TerminateOnNaN``, without printing (the estimator
-    raises a clear error instead) and checked once per epoch: a batch-level
-    hook would make Keras fetch the loss after every step.
+    ``loss`` is a Keras loss name; the model's optimizer takes the steps.
     """
 
+    def __init__(self, model, loss):
+        self.model = model
+        self.loss_fn = keras.losses.get(loss)
+        n_features = model.inputs[0].shape[-1]
+        data = tf.TensorSpec((None, n_features), tf.float32)
+        vector = tf.TensorSpec((None,), tf.float32)
+        rows = tf.TensorSpec((None,), tf.int32)
+        scalar = tf.TensorSpec((), tf.int32)
+        # tf.function keys its retracing statistics on the Python function's
+        # code, shared by every Trainer: a partial gives each its own, so that
+        # many models fitted in one process never look like retracing.
+        self._epoch = tf.function(
+            functools.partial(_epoch, self),
+            input_signature=[data, vector, rows, scalar],
+        )
+        self._evaluate = tf.function(
+            functools.partial(_evaluate, self),
+            input_signature=[data, data, vector, scalar],
+        )
+
+
+def _weighted_losses(trainer, x_in, x_target, weights, training):
+    outputs = trainer.model(x_in, training=training)
+    per_sample = trainer.loss_fn(x_target, outputs)
+    return tf.cast(per_sample, tf.float32) * weights
+
+
+def _epoch(trainer, X, weights, order, batch_size):
+    """One epoch over ``X[order]``; returns the weighted mean loss."""
+    model = trainer.model
+    n = tf.shape(order)[0]
+    total = tf.constant(0.0)
+    for start in tf.range(0, n, batch_size):
+        rows = order[start : start + batch_size]
+        x = tf.gather(X, rows)
+        w = tf.gather(weights, rows)
+        with tf.GradientTape() as tape:
+            weighted = _weighted_losses(trainer, x, x, w, training=True)
+            # Keras's "sum over batch size" reduction, as in model.fit.
+            loss = tf.reduce_sum(weighted) / tf.cast(tf.shape(rows)[0], tf.float32)
+            if model.losses:
+                loss += tf.add_n(model.losses)
+        variables = model.trainable_variables
+        gradients = tape.gradient(loss, variables)
+        model.optimizer.apply(gradients, variables)
+        total += tf.reduce_sum(weighted)
+    return total / tf.cast(n, tf.float32)
+
+
+def _evaluate(trainer, X_noisy, X_clean, weights, batch_size):
+    """Weighted mean loss of reconstructing ``X_clean`` from ``X_noisy``."""
+    n = tf.shape(X_noisy)[0]
+    total = tf.constant(0.0)
+    for start in tf.range(0, n, batch_size):
+        stop = start + batch_size
+        total += tf.reduce_sum(
+            _weighted_losses(
+                trainer,
+                X_noisy[start:stop],
+                X_clean[start:stop],
+                weights[start:stop],
+                training=False,
+            )
+        )
+    return total / tf.cast(n, tf.float32)
+
+
+class _StopOnNonFiniteLoss(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not np.isfinite(loss):
             self.model.stop_training = True
 
 
-def _batches(X, sample_weight, batch_size, seed):
-    data = tf.convert_to_tensor(X)
-    weights = None if sample_weight is None else tf.convert_to_tensor(sample_weight)
-    n = X.shape[0]
-    indices = tf.data.Dataset.range(n).shuffle(
-        n, seed=seed, reshuffle_each_iteration=True
-    )
-
-    def gather(i):
-        rows = tf.gather(data, i)
-        if weights is None:
-            return rows, rows  # the target is the clean input
-        return rows, rows, tf.gather(weights, i)
-
-    # Repeated, so that Keras keeps one iterator for the whole fit instead of
-    # building one per epoch; steps_per_epoch marks the epochs' ends.
-    return indices.batch(batch_size).map(gather).repeat().prefetch(2)
-
-
 def train(
-    model,
+    trainer,
     X,
     *,
+    rows,
     sample_weight,
     batch_size,
     epochs,
@@ -57,31 +114,55 @@ def train(
     callbacks,
     validation_data,
     verbose,
-    seed,
+    rng,
 ):
-    """Fit ``model`` to reconstruct ``X`` and return Keras's history dict.
+    """Train ``trainer.model`` on ``X[rows]`` and return the history dict.
 
-    ``validation_data`` is ``(X_noisy, X_clean[, sample_weight])`` or None;
-    ``seed`` (int or None) seeds the shuffling. Training stops at the first
-    non-finite loss. ``callbacks`` are detached from the model afterwards.
+    ``X`` is float32; ``rows`` (int array) selects the training rows, so that
+    a validation split copies nothing. ``sample_weight`` is float32 of length
+    ``len(X)``. ``validation_data`` is ``(X_noisy, X_clean, weights)`` or
+    None. ``rng`` (a NumPy ``RandomState``) draws each epoch's order.
+    Training stops at the first non-finite loss, or when a callback sets
+    ``model.stop_training``. ``callbacks`` are detached from the model
+    afterwards.
     """
-    callbacks = [*callbacks, StopOnNonFiniteLoss()]
+    model = trainer.model
+    X = tf.convert_to_tensor(X)
+    weights = tf.convert_to_tensor(sample_weight)
+    rows = np.asarray(rows, dtype=np.int32)
     validation = None
     if validation_data is not None:
-        validation = tf.data.Dataset.from_tensor_slices(tuple(validation_data))
-        validation = validation.batch(batch_size)
+        validation = tuple(tf.convert_to_tensor(v) for v in validation_data)
+    batch = tf.constant(int(batch_size), tf.int32)
+    steps = -(-rows.shape[0] // int(batch_size))
+    callback_list = keras.callbacks.CallbackList(
+        [*callbacks, _StopOnNonFiniteLoss()],
+        add_history=False,
+        add_progbar=verbose != 0,
+        model=model,
+        verbose=verbose,
+        epochs=epochs,
+        steps=steps,
+    )
+    history = {}
+    model.stop_training = False
     try:
-        history = model.fit(
-            _batches(X, sample_weight, batch_size, seed),
-            steps_per_epoch=-(-X.shape[0] // batch_size),
-            epochs=epochs,
-            initial_epoch=initial_epoch,
-            callbacks=callbacks,
-            validation_data=validation,
-            verbose=verbose,
-            shuffle=False,
-        )
+        callback_list.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            callback_list.on_epoch_begin(epoch)
+            callback_list.on_train_batch_begin(0)
+            order = tf.convert_to_tensor(rng.permutation(rows))
+            logs = {"loss": float(trainer._epoch(X, weights, order, batch))}
+            callback_list.on_train_batch_end(steps - 1, dict(logs))
+            if validation is not None:
+                logs["val_loss"] = float(trainer._evaluate(*validation, batch))
+            callback_list.on_epoch_end(epoch, logs)
+            for key, value in logs.items():
+                history.setdefault(key, []).append(value)
+            if model.stop_training:
+                break
+        callback_list.on_train_end(logs=None)
     finally:
-        for callback in callbacks:
+        for callback in callback_list.callbacks:
             callback.set_model(None)
-    return history.history
+    return history

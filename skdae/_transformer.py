@@ -1,5 +1,6 @@
 """The scikit-learn estimator: :class:`DenoisingAutoencoderTransformer`."""
 
+from contextlib import contextmanager
 from functools import partial
 from numbers import Integral, Real
 
@@ -272,6 +273,9 @@ class DenoisingAutoencoderTransformer(
     def fit(self, X, y=None, sample_weight=None):
         """Train the autoencoder to reconstruct ``X`` from corrupted copies.
 
+        If fitting fails (bad input, diverged training, ...), the estimator
+        keeps the fitted state it had before the call, or stays unfitted.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
@@ -280,23 +284,38 @@ class DenoisingAutoencoderTransformer(
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples in the loss.
+            Non-negative weights of the samples in the loss. They are
+            rescaled to mean 1, so only their ratios matter: a weight of 2
+            counts a sample twice as much as a weight of 1.
 
         Returns
         -------
         self : object
             Fitted transformer.
         """
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
-        return self._fit(X, sample_weight, warm_start=False)
+        with _fitted_state_restored_on_error(self):
+            X = validate_data(self, X, dtype=[np.float64, np.float32])
+            self._fit_new(X, sample_weight, epochs=self.epochs, hold_out=True)
+        return self
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, sample_weight=None):
         """Train for one epoch on ``X``, continuing from the current network.
 
         The first call builds the network from ``X``, like :meth:`fit` with
-        ``epochs=1``; later calls must have the same features. Early stopping
-        and validation do not apply.
+        ``epochs=1``; later calls must have the same features. No validation
+        data are held out and early stopping does not apply: every sample
+        is trained on, and epochs trained by ``partial_fit`` record NaN as
+        their ``val_loss`` in ``history_`` when an earlier :meth:`fit`
+        recorded one.
+
+        As in scikit-learn's SGD estimators, ``learning_rate`` and
+        ``noise_factor`` are read at every call, so changes made with
+        ``set_params`` between calls take effect. Changes to the network or
+        the training setup (``hidden_layer_sizes``, ``activation``,
+        ``output_activation``, ``loss``, ``optimizer``, ``noise``,
+        ``clip_range``) cannot, and raise a ValueError: call :meth:`fit` to
+        start over.
 
         Parameters
         ----------
@@ -305,151 +324,238 @@ class DenoisingAutoencoderTransformer(
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples in the loss.
+            Non-negative weights of the samples in the loss, rescaled to
+            mean 1 within the call.
 
         Returns
         -------
         self : object
             Transformer trained for one more epoch.
         """
-        first_call = not hasattr(self, "model_")
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first_call)
-        return self._fit(X, sample_weight, warm_start=not first_call, epochs=1)
+        with _fitted_state_restored_on_error(self):
+            first_call = not hasattr(self, "model_")
+            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first_call)
+            if first_call:
+                self._fit_new(X, sample_weight, epochs=1, hold_out=False)
+            else:
+                self._train_one_more_epoch(X, sample_weight)
+        return self
 
-    def _fit(self, X, sample_weight, *, warm_start, epochs=None):
-        if warm_start:
-            return self._train_one_more_epoch(X, sample_weight)
+    def _fit_new(self, X, sample_weight, *, epochs, hold_out):
+        """Build a new network for ``X`` and train it for ``epochs`` epochs."""
         hidden = self._check_hidden_layer_sizes()
         self._check_noise_factor()
-        model_lib = _backend.load("_model")
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
-
-        low, high = float(X.min()), float(X.max())
-        unit_interval = low >= 0 and high <= 1
-        output_activation = self.output_activation
-        if output_activation == "auto":
-            output_activation = "sigmoid" if unit_interval else "linear"
-        loss = self.loss
-        if loss == "auto":
-            loss = "binary_crossentropy" if unit_interval else "mse"
-        clip_range = self._check_clip_range(low, high)
+        weights = _normalized_sample_weight(sample_weight, X)
+        unit_interval = _in_unit_interval(X)
+        output_activation, loss = self._resolve_output_and_loss(unit_interval)
+        clip_range = self._check_clip_range(unit_interval)
+        value_range = _salt_and_pepper_values(X, unit_interval)
         rng = check_random_state(self.random_state)
         seed = None if self.random_state is None else int(rng.randint(2**31 - 1))
 
-        X32 = X.astype(np.float32)
+        X32 = X if X.dtype == np.float32 else X.astype(np.float32)
+        rows = np.arange(X.shape[0])
         callbacks = list(self.callbacks or [])
         validation_data = None
         fraction = self.validation_fraction
         if fraction is None and self.early_stopping:
             fraction = 0.1
-        if fraction is not None:
-            X32, sample_weight, validation_data = _split_validation(
-                X32,
-                sample_weight,
-                fraction,
-                rng,
-                noise=self.noise,
-                noise_factor=self.noise_factor,
-                clip_range=clip_range,
-                value_range=(low, high),
+        if hold_out and fraction is not None:
+            rows, validation_data = self._split_validation(
+                X32, weights, fraction, rng, clip_range, value_range
             )
-            if self.early_stopping:
-                callbacks.append(
-                    model_lib.keras.callbacks.EarlyStopping(
-                        monitor="val_loss",
-                        patience=self.patience,
-                        restore_best_weights=True,
-                    )
-                )
 
+        side = _backend.keras_side()
+        if hold_out and self.early_stopping:
+            callbacks.append(
+                side.keras.callbacks.EarlyStopping(
+                    monitor="val_loss",
+                    patience=self.patience,
+                    restore_best_weights=True,
+                )
+            )
         build_fn = partial(
-            model_lib.build_autoencoder,
+            side.model.build_autoencoder,
             n_features=X.shape[1],
             hidden_layer_sizes=hidden,
             activation=self.activation,
             output_activation=output_activation,
-            noise=self.noise,
-            noise_factor=float(self.noise_factor),
-            clip_range=clip_range,
-            value_range=(low, high),
-            bank_rows=model_lib.bank_rows_for(*X.shape),
+            corruption={
+                "noise": self.noise,
+                "noise_factor": float(self.noise_factor),
+                "clip_range": clip_range,
+                "value_range": value_range,
+            },
             loss=loss,
             optimizer=self.optimizer,
             learning_rate=float(self.learning_rate),
             seed=seed,
         )
-        regressor = _backend.load("_scikeras").build_regressor(build_fn, X32)
-        history = _backend.load("_training").train(
-            regressor.model_,
+        model = side.scikeras.build_model(build_fn, X32[:1])
+        trainer = side.training.Trainer(model, loss)
+        history = side.training.train(
+            trainer,
             X32,
-            sample_weight=sample_weight,
+            rows=rows,
+            sample_weight=weights,
             batch_size=self.batch_size,
-            epochs=self.epochs if epochs is None else epochs,
+            epochs=epochs,
             initial_epoch=0,
             callbacks=callbacks,
             validation_data=validation_data,
             verbose=self.verbose,
-            seed=seed,
+            rng=rng,
         )
-        try:
-            _check_converged(history, regressor.model_, self.learning_rate)
-        except ValueError:
-            # Leave the estimator unfitted, not half-fitted for the new data.
-            for name in [k for k in vars(self) if k.endswith("_")]:
-                delattr(self, name)
-            raise
+        _check_converged(history, model, self.learning_rate)
+        self.model_ = model
+        self._trainer_ = trainer
+        self.history_ = history
+        self.n_iter_ = len(history["loss"])
         self.output_activation_ = output_activation
         self.loss_ = loss
         self.clip_range_ = clip_range
         self._seed_ = seed
-        self._set_fitted_model(regressor, history)
-        return self
+        self._setup_ = self._training_setup()
+        self._derive_from_model()
 
     def _train_one_more_epoch(self, X, sample_weight):
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        changed = [
+            name
+            for name, value in self._training_setup().items()
+            if value != self._setup_[name]
+        ]
+        if changed:
+            raise ValueError(
+                f"partial_fit cannot change {', '.join(changed)} of a fitted "
+                "network; only learning_rate and noise_factor may change between "
+                "calls. Call fit to train a new network."
+            )
+        self._check_noise_factor()
+        weights = _normalized_sample_weight(sample_weight, X)
+        if self.loss_ == "binary_crossentropy":
+            _check_binary_crossentropy_data(X)
+        side = _backend.keras_side()
         model = self.model_
-        variables = [*model.weights, *model.optimizer.variables]
+        variables = [*model.variables, *model.optimizer.variables]
         before = [v.numpy() for v in variables]
-        history = _backend.load("_training").train(
-            model,
-            X.astype(np.float32),
-            sample_weight=sample_weight,
-            batch_size=self.batch_size,
-            epochs=self.n_iter_ + 1,
-            initial_epoch=self.n_iter_,
-            callbacks=list(self.callbacks or []),
-            validation_data=None,
-            verbose=self.verbose,
-            # A new, reproducible shuffling order for every call.
-            seed=None if self._seed_ is None else self._seed_ + self.n_iter_,
+        model.optimizer.learning_rate.assign(float(self.learning_rate))
+        side.model.corruption_layer(model).noise_factor.assign(float(self.noise_factor))
+        trainer = getattr(self, "_trainer_", None)
+        if trainer is None:  # unpickled
+            trainer = side.training.Trainer(model, self.loss_)
+        # A new, reproducible shuffling order for every call.
+        rng = np.random.RandomState(
+            None if self._seed_ is None else (self._seed_ + self.n_iter_) % 2**32
         )
+        X32 = X if X.dtype == np.float32 else X.astype(np.float32)
         try:
-            _check_converged(history, model, self.learning_rate)
-        except ValueError:
+            new = side.training.train(
+                trainer,
+                X32,
+                rows=np.arange(X.shape[0]),
+                sample_weight=weights,
+                batch_size=self.batch_size,
+                epochs=self.n_iter_ + 1,
+                initial_epoch=self.n_iter_,
+                callbacks=list(self.callbacks or []),
+                validation_data=None,
+                verbose=self.verbose,
+                rng=rng,
+            )
+            _check_converged(new, model, self.learning_rate)
+        except BaseException:
             # Back to the network (and optimizer state) before this epoch.
             for variable, value in zip(variables, before, strict=True):
                 variable.assign(value)
             raise
-        history = {
-            key: self.history_.get(key, []) + values for key, values in history.items()
-        }
-        self._set_fitted_model(self.regressor_, history)
-        return self
-
-    def _set_fitted_model(self, regressor, history):
-        self.regressor_ = regressor
-        self.model_ = regressor.model_
+        history = {}
+        for key in {*self.history_, *new}:
+            old = self.history_.get(key, [np.nan] * self.n_iter_)
+            history[key] = old + new.get(key, [np.nan])
         self.history_ = history
-        self.n_iter_ = len(history.get("loss", ()))
+        self.n_iter_ += 1
+        self._trainer_ = trainer
         self._derive_from_model()
+
+    def _training_setup(self):
+        """The parameters a fitted network is built for, as plain values."""
+        setup = {
+            name: getattr(self, name)
+            for name in (
+                "hidden_layer_sizes",
+                "activation",
+                "output_activation",
+                "loss",
+                "optimizer",
+                "noise",
+                "clip_range",
+            )
+        }
+        if not isinstance(setup["hidden_layer_sizes"], Integral):
+            setup["hidden_layer_sizes"] = tuple(setup["hidden_layer_sizes"])
+        if isinstance(setup["clip_range"], list):
+            setup["clip_range"] = tuple(setup["clip_range"])
+        return setup
 
     def _derive_from_model(self):
         """Set the state that is a view of ``model_``: sub-models and weights."""
-        model_lib = _backend.load("_model")
+        model_lib = _backend.keras_side().model
         self.encoder_, self.decoder_ = model_lib.split_autoencoder(self.model_)
         self._forward_layers_ = by_dtype(model_lib.dense_stack(self.model_))
+
+    def _resolve_output_and_loss(self, unit_interval):
+        output_activation = self.output_activation
+        if output_activation == "auto":
+            output_activation = "sigmoid" if unit_interval else "linear"
+        loss = self.loss
+        if loss == "auto":
+            # Binary cross-entropy needs targets and outputs in [0, 1].
+            sigmoid = output_activation == "sigmoid"
+            loss = "binary_crossentropy" if sigmoid and unit_interval else "mse"
+        if loss == "binary_crossentropy":
+            if not unit_interval:
+                raise ValueError(
+                    "loss='binary_crossentropy' needs training data in [0, 1]; "
+                    "scale X with MinMaxScaler or use loss='mse' (or 'auto')."
+                )
+            if output_activation != "sigmoid":
+                raise ValueError(
+                    "loss='binary_crossentropy' needs outputs in [0, 1], i.e. "
+                    "output_activation='sigmoid' (or 'auto'), got "
+                    f"output_activation={output_activation!r}."
+                )
+        return output_activation, loss
+
+    def _split_validation(self, X, weights, fraction, rng, clip_range, value_range):
+        """Training rows, and ``(noisy, clean, weights)`` held-out samples.
+
+        The held-out part is rounded up, so that any data set that has two
+        samples can hold one out.
+        """
+        n = X.shape[0]
+        n_val = int(np.ceil(fraction * n))
+        if n - n_val < 1:
+            setting = (
+                f"validation_fraction={fraction}"
+                if self.validation_fraction is not None
+                else f"early_stopping=True, which holds out {fraction:.0%},"
+            )
+            raise ValueError(
+                f"{setting} leaves no training sample of {n}: fit needs at "
+                "least two samples, one to train on and one to validate on."
+            )
+        order = rng.permutation(n)
+        val, rows = order[:n_val], np.sort(order[n_val:])
+        X_val = X[val]
+        X_val_noisy = corrupt(
+            X_val,
+            noise=self.noise,
+            noise_factor=self.noise_factor,
+            clip_range=clip_range,
+            value_range=value_range,
+            random_state=rng,
+        ).astype(np.float32)
+        return rows, (X_val_noisy, X_val, weights[val])
 
     def _check_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -473,11 +579,11 @@ class DenoisingAutoencoderTransformer(
                 f"and must be in [0, 1], got {self.noise_factor!r}."
             )
 
-    def _check_clip_range(self, low, high):
+    def _check_clip_range(self, unit_interval):
         if self.clip_range is None:
             return None
         if isinstance(self.clip_range, str):  # "auto"
-            return (low, high)
+            return (0.0, 1.0) if unit_interval else None
         try:
             clip_low, clip_high = (float(v) for v in self.clip_range)
         except (TypeError, ValueError):
@@ -540,18 +646,48 @@ class DenoisingAutoencoderTransformer(
             return X
         return forward(X, self._forward_layers_[X.dtype][self._n_encoder_layers :])
 
-    def score(self, X, y=None):
+    def score_samples(self, X):
+        """Negative squared reconstruction error of each sample.
+
+        Higher is more typical of the training data: samples unlike it
+        reconstruct badly, which makes the transformer a novelty detector,
+        as with :meth:`sklearn.decomposition.PCA.score_samples`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            ``-mean((reconstruction(X) - X) ** 2, axis=1)``; their mean is
+            ``score(X)``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        reconstruction = forward(X, self._forward_layers_[X.dtype])
+        return -np.mean((reconstruction - X) ** 2, axis=1, dtype=np.float64)
+
+    def score(self, X, y=None, *, X_clean=None):
         """Negative mean squared reconstruction error (higher is better).
+
+        By default this measures how well the network *reproduces* ``X``,
+        not how well it removes noise: on clean held-out data, less training
+        noise always scores better, so a search over ``noise_factor`` scored
+        this way picks 0. To choose ``noise_factor``, score corrupted
+        held-out data against the clean data with
+        :func:`skdae.make_corrupted_scorer`, or pass ``X_clean`` here.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Inputs to reconstruct, e.g. noisy data.
-        y : array-like of shape (n_samples, n_features), default=None
-            Clean targets. When ``y`` has the shape of ``X``, the score
-            measures denoising: the error between the reconstruction of ``X``
-            and ``y``. Otherwise (None, or class labels passed along by a
-            pipeline or a search) the reconstruction is compared with ``X``.
+        y : None
+            Ignored (a pipeline or a search may pass class labels).
+        X_clean : array-like of shape (n_samples, n_features), default=None
+            Clean targets: the score is then the error between the
+            reconstruction of ``X`` and ``X_clean``, a measure of denoising.
 
         Returns
         -------
@@ -562,10 +698,14 @@ class DenoisingAutoencoderTransformer(
         check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         target = X
-        if y is not None and np.ndim(y) == 2 and np.shape(y) == X.shape:
-            target = check_array(y, dtype=[np.float64, np.float32])
+        if X_clean is not None:
+            target = check_array(X_clean, dtype=[np.float64, np.float32])
+            if target.shape != X.shape:
+                raise ValueError(
+                    f"X_clean has shape {target.shape}, X has shape {X.shape}."
+                )
         reconstruction = forward(X, self._forward_layers_[X.dtype])
-        return -float(np.mean((reconstruction - target) ** 2))
+        return -float(np.mean((reconstruction - target) ** 2, dtype=np.float64))
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names.
@@ -607,23 +747,78 @@ class DenoisingAutoencoderTransformer(
         return tags
 
     def __getstate__(self):
+        """Plain state: the network as JSON and arrays, no live Keras object."""
         state = super().__getstate__()
         if "model_" not in state:
             return state
-        state = dict(state)
-        # Derived from model_ in __setstate__.
-        for key in ("encoder_", "decoder_", "_forward_layers_"):
-            state.pop(key, None)
-        # Unpickling this first imports skdae._model, which registers the
-        # Corruption layer with Keras before the models are deserialized.
-        return {"_keras_layers": _backend.load("_model").Corruption, **state}
+        state = {k: v for k, v in state.items() if k not in _DERIVED_STATE}
+        persistence = _backend.keras_side().persistence
+        state["_network_"] = persistence.network_state(state.pop("model_"))
+        return state
 
     def __setstate__(self, state):
         state = dict(state)
-        state.pop("_keras_layers", None)
+        network = state.pop("_network_", None)
         super().__setstate__(state)
-        if "model_" in state:
+        if network is not None:
+            persistence = _backend.keras_side().persistence
+            self.model_ = persistence.rebuild_network(network)
             self._derive_from_model()
+
+
+# Rebuilt from model_ on loading.
+_DERIVED_STATE = ("encoder_", "decoder_", "_forward_layers_", "_trainer_")
+
+
+@contextmanager
+def _fitted_state_restored_on_error(estimator):
+    """On an error, give ``estimator`` back the fitted state it had before."""
+    params = estimator.get_params(deep=False)
+    before = {k: v for k, v in vars(estimator).items() if k not in params}
+    try:
+        yield
+    except BaseException:
+        for name in [k for k in vars(estimator) if k not in params]:
+            delattr(estimator, name)
+        vars(estimator).update(before)
+        raise
+
+
+def _in_unit_interval(X):
+    """Whether ``X`` lies in [0, 1], give or take a few float ulps.
+
+    MinMaxScaler's output can exceed 1 by an ulp (1.0000000000000002).
+    """
+    tolerance = 4 * np.finfo(X.dtype).eps
+    return bool(X.min() >= -tolerance and X.max() <= 1 + tolerance)
+
+
+def _check_binary_crossentropy_data(X):
+    if not _in_unit_interval(X):
+        raise ValueError(
+            "The network was trained with loss='binary_crossentropy', which "
+            "needs data in [0, 1]; X has values outside it."
+        )
+
+
+def _salt_and_pepper_values(X, unit_interval):
+    """Pepper and salt: 0 and 1 for [0, 1] data, else each feature's range."""
+    if unit_interval:
+        return (0.0, 1.0)
+    return (X.min(axis=0).tolist(), X.max(axis=0).tolist())
+
+
+def _normalized_sample_weight(sample_weight, X):
+    """Float32 weights of mean 1 (all ones for None); negative ones raise."""
+    if sample_weight is None:
+        return np.ones(X.shape[0], dtype=np.float32)
+    weights = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
+    total = weights.sum()
+    if not total > 0:
+        raise ValueError("sample_weight must not sum to zero.")
+    return (weights * (X.shape[0] / total)).astype(np.float32)
 
 
 def _check_converged(history, model, learning_rate):
@@ -644,21 +839,3 @@ def _check_converged(history, model, learning_rate):
         f"is too large (got {learning_rate}) or unscaled input data; scale X with "
         "MinMaxScaler or StandardScaler and/or lower learning_rate."
     )
-
-
-def _split_validation(X, sample_weight, fraction, rng, **noise):
-    """Hold out ``fraction`` of ``X``, corrupted once, with clean targets."""
-    n_val = int(round(fraction * X.shape[0]))
-    if n_val < 1 or n_val >= X.shape[0]:
-        raise ValueError(
-            f"validation_fraction={fraction} leaves {n_val} of {X.shape[0]} "
-            "samples for validation; it needs at least one sample on each side."
-        )
-    order = rng.permutation(X.shape[0])
-    val, train = order[:n_val], order[n_val:]
-    X_val = X[val]
-    X_val_noisy = corrupt(X_val, random_state=rng, **noise).astype(np.float32)
-    if sample_weight is not None:
-        val_weight = sample_weight[val]
-        return X[train], sample_weight[train], (X_val_noisy, X_val, val_weight)
-    return X[train], None, (X_val_noisy, X_val)

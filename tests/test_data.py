@@ -86,7 +86,7 @@ def test_missing_data_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="Unknown dataset"):
         load_dataset("cifar")
 
-    keras = _backend.load("_model").keras
+    keras = _backend.keras_side().keras
 
     def offline():
         raise OSError("no network")

@@ -6,7 +6,7 @@ import pytest
 from skdae import _backend
 from skdae._forward import ACTIVATIONS, by_dtype, forward
 
-keras = _backend.load("_model").keras
+keras = _backend.keras_side().keras
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))

@@ -40,7 +40,7 @@ def test_fitted_attributes(fitted, digits):
     assert fitted.history_["loss"][-1] < fitted.history_["loss"][0]
     assert fitted.encoder_.output.shape[-1] == 32
     assert fitted.decoder_.output.shape[-1] == 64
-    assert fitted.regressor_.model_ is fitted.model_
+    assert not hasattr(fitted, "regressor_")  # scikeras builds; we own model_
 
 
 def test_standardized_data_gets_linear_output_and_mse(rng):
@@ -48,7 +48,7 @@ def test_standardized_data_gets_linear_output_and_mse(rng):
     dae = DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X)
     assert dae.output_activation_ == "linear"
     assert dae.loss_ == "mse"
-    assert dae.clip_range_ == (X.min(), X.max())
+    assert dae.clip_range_ is None  # "auto" clips [0, 1] data only
     assert dae.transform(X).min() < 0
 
 
@@ -91,12 +91,25 @@ def test_denoising_beats_the_noisy_input(fitted, digits):
 def test_score_is_negative_reconstruction_error(fitted, digits):
     _, X_test, X_noisy, _, y_test = digits
     denoised = fitted.transform(X_noisy)
-    assert fitted.score(X_noisy, X_test) == pytest.approx(
+    assert fitted.score(X_noisy, X_clean=X_test) == pytest.approx(
         -np.mean((denoised - X_test) ** 2)
     )
     assert fitted.score(X_noisy) == pytest.approx(-np.mean((denoised - X_noisy) ** 2))
-    # Labels passed along by a search are not clean targets.
+    # y is ignored: labels passed along by a search are never clean targets,
+    # even when they have the shape of a one-feature X.
     assert fitted.score(X_noisy, y_test) == fitted.score(X_noisy)
+    with pytest.raises(ValueError, match="X_clean has shape"):
+        fitted.score(X_noisy, X_clean=X_test[:5])
+
+
+def test_score_samples_is_per_sample_and_averages_to_score(fitted, digits):
+    X_noisy = digits[2]
+    scores = fitted.score_samples(X_noisy)
+    assert scores.shape == (X_noisy.shape[0],)
+    assert scores.mean() == pytest.approx(fitted.score(X_noisy))
+    np.testing.assert_allclose(
+        scores, -((fitted.transform(X_noisy) - X_noisy) ** 2).mean(axis=1)
+    )
 
 
 def test_feature_names_and_pandas_output(fitted, digits):
@@ -315,10 +328,14 @@ def test_invalid_parameters(params, match, digits):
         DenoisingAutoencoderTransformer(**params).fit(digits[0][:20])
 
 
-def test_validation_fraction_too_small_for_tiny_data():
-    X = np.random.RandomState(0).rand(4, 3)
-    with pytest.raises(ValueError, match="validation_fraction"):
-        DenoisingAutoencoderTransformer(**TINY, validation_fraction=0.01).fit(X)
+def test_validation_split_rounds_up_and_names_what_the_user_set():
+    X = np.random.RandomState(0).rand(5, 3)
+    dae = DenoisingAutoencoderTransformer(**TINY, early_stopping=True).fit(X)
+    assert len(dae.history_["val_loss"]) == dae.n_iter_  # one of 5 rows held out
+    with pytest.raises(ValueError, match=r"early_stopping=True, which holds out"):
+        DenoisingAutoencoderTransformer(**TINY, early_stopping=True).fit(X[:1])
+    with pytest.raises(ValueError, match=r"validation_fraction=0.5 leaves no"):
+        DenoisingAutoencoderTransformer(**TINY, validation_fraction=0.5).fit(X[:1])
 
 
 def test_dae_replaces_pca_in_a_pipeline(digits):
