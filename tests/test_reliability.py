@@ -1,13 +1,16 @@
 """Reliability: threads, divergence, training control, persistence."""
 
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_validate
+from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -136,3 +139,79 @@ def test_keras_native_export(fitted, digits, tmp_path):
     np.testing.assert_allclose(
         model.predict_on_batch(X), fitted.transform(X), atol=1e-5
     )
+
+
+CONCURRENT_FIRST_FITS = """
+import threading, numpy as np
+from sklearn.datasets import load_digits
+from skdae import DenoisingAutoencoderTransformer as D
+X = load_digits().data[:300] / 16
+params = dict(hidden_layer_sizes=(16, 8), epochs=3, batch_size=32)
+results, errors = {}, []
+def work(i, r):
+    try:
+        results[r, i] = D(**params, random_state=i).fit(X).transform(X[:20])
+    except Exception as exc:
+        errors.append(repr(exc))
+for r in range(2):  # the first fits of the process, then fits of new models
+    threads = [threading.Thread(target=work, args=(i, r)) for i in range(4)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+assert not errors, errors
+for i in range(4):
+    alone = D(**params, random_state=i).fit(X).transform(X[:20])
+    for r in range(2):
+        np.testing.assert_allclose(results[r, i], alone, atol=1e-4)
+"""
+
+
+@pytest.mark.parametrize("run", range(2))
+def test_concurrent_first_fits_in_a_fresh_process(run):
+    # 4 threads x 2 rounds starting with the process's very first fits:
+    # TensorFlow's import, our modules and Keras's global state must not race,
+    # seeded fits must equal the same fits run alone, and nothing may print
+    # (no retracing warning).
+    done = subprocess.run(
+        [sys.executable, "-c", CONCURRENT_FIRST_FITS], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
+def test_threading_backend_grid_search_gives_finite_scores(digits):
+    X = digits[0][:300]
+    search = GridSearchCV(
+        DenoisingAutoencoderTransformer(**TINY, random_state=0),
+        {"noise_factor": [0.1, 0.3, 0.5]},
+        cv=2,
+        n_jobs=2,
+    )
+    with joblib.parallel_backend("threading"):
+        search.fit(X)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+OPTUNA_SEARCH = """
+import optuna, numpy as np
+from optuna.distributions import FloatDistribution
+from optuna_integration import OptunaSearchCV
+from sklearn.datasets import load_digits
+from skdae import DenoisingAutoencoderTransformer as D
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+X = load_digits().data[:300] / 16
+search = OptunaSearchCV(
+    D((8, 4), epochs=2, batch_size=32, random_state=0),
+    {"noise_factor": FloatDistribution(0.0, 1.0)},
+    n_trials=6, n_jobs=2, cv=2, random_state=0, error_score="raise",
+)
+search.fit(X)
+values = [t.value for t in search.trials_]
+assert len(values) == 6 and np.isfinite(values).all(), values
+"""
+
+
+def test_optuna_search_with_two_threads_in_a_fresh_process():
+    done = subprocess.run(
+        [sys.executable, "-c", OPTUNA_SEARCH], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
