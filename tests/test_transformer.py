@@ -347,3 +347,177 @@ def test_dae_replaces_pca_in_a_pipeline(digits):
         clf = LogisticRegression(max_iter=2000)
         pipe = Pipeline([("reduce", reducer), ("clf", clf)])
         assert pipe.fit(X_train, y_train).score(X_test, y_test) > 0.8
+
+
+# --- correctness: noise, partial_fit, "auto" choices, seeds, weights, refits ---
+
+
+def test_partial_fit_streams_get_iid_noise():
+    # A 32-row first chunk used to fix a 32-row bank of noise for ever.
+    X = np.random.RandomState(0).rand(32, 64)
+    dae = DenoisingAutoencoderTransformer(**TINY, noise_factor=0.5, random_state=0)
+    dae.partial_fit(X).partial_fit(X)
+    layer = dae.model_.get_layer("corruption")
+    flat = np.full((32, 64), 0.5, dtype=np.float32)
+    draws = np.concatenate(
+        [np.asarray(layer(flat, training=True)) - flat for _ in range(4)]
+    ).ravel()
+    draws = draws[np.abs(draws) < 0.49]  # the part that [0, 1] clipping keeps
+    assert np.unique(draws).size > 0.99 * draws.size
+    # N(0, 0.25) restricted to (-0.49, 0.49): mean 0 and std 0.262.
+    assert abs(draws.mean()) < 0.02
+    assert abs(draws.std() - 0.262) < 0.01
+
+
+def test_partial_fit_holds_nothing_out_even_with_early_stopping():
+    X = np.random.RandomState(0).rand(5, 3)
+    dae = DenoisingAutoencoderTransformer(**TINY, early_stopping=True)
+    dae.partial_fit(X)  # 5 rows: no hidden split, no error
+    assert dae.n_iter_ == 1 and list(dae.history_) == ["loss"]
+
+
+def test_partial_fit_after_fit_keeps_every_history_list_aligned(digits):
+    X = digits[0][:200]
+    dae = DenoisingAutoencoderTransformer(**TINY, validation_fraction=0.2).fit(X)
+    dae.partial_fit(X).partial_fit(X)
+    assert dae.n_iter_ == 4
+    assert len(dae.history_["loss"]) == len(dae.history_["val_loss"]) == 4
+    assert np.isfinite(dae.history_["val_loss"][:2]).all()
+    assert np.isnan(dae.history_["val_loss"][2:]).all()
+
+
+def test_partial_fit_applies_new_learning_rate_and_noise_factor(digits):
+    X = digits[0][:200]
+    dae = DenoisingAutoencoderTransformer(**TINY, random_state=0).partial_fit(X)
+    dae.set_params(learning_rate=0.05, noise_factor=0.1).partial_fit(X)
+    assert float(dae.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.05)
+    assert float(dae.model_.get_layer("corruption").noise_factor.numpy()) == (
+        pytest.approx(0.1)
+    )
+    # A learning rate of ~0 leaves the network as it was.
+    before = dae.transform(X)
+    dae.set_params(learning_rate=1e-30).partial_fit(X)
+    np.testing.assert_allclose(dae.transform(X), before, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"optimizer": "sgd"},
+        {"hidden_layer_sizes": (8, 2)},
+        {"loss": "mse"},
+        {"noise": "masking"},
+    ],
+)
+def test_partial_fit_refuses_changes_that_cannot_take_effect(digits, change):
+    X = digits[0][:100]
+    dae = DenoisingAutoencoderTransformer(**TINY).partial_fit(X)
+    with pytest.raises(
+        ValueError, match=f"partial_fit cannot change {next(iter(change))}"
+    ):
+        dae.set_params(**change).partial_fit(X)
+    assert dae.n_iter_ == 1
+
+
+def test_auto_loss_follows_the_output_activation(digits):
+    X = digits[0][:100]
+    for activation in ("linear", "tanh"):
+        dae = DenoisingAutoencoderTransformer(**TINY, output_activation=activation)
+        assert dae.fit(X).loss_ == "mse"
+
+
+def test_binary_crossentropy_needs_unit_data_and_a_sigmoid_output(rng, digits):
+    with pytest.raises(ValueError, match="needs training data in \\[0, 1\\]"):
+        DenoisingAutoencoderTransformer(**TINY, loss="binary_crossentropy").fit(
+            rng.standard_normal((40, 5))
+        )
+    with pytest.raises(ValueError, match="output_activation='sigmoid'"):
+        DenoisingAutoencoderTransformer(
+            **TINY, loss="binary_crossentropy", output_activation="linear"
+        ).fit(digits[0][:50])
+
+
+def test_minmax_scaled_data_count_as_unit_interval(rng):
+    from sklearn.preprocessing import MinMaxScaler
+
+    X = MinMaxScaler().fit_transform(rng.standard_normal((60, 4)) * 7 + 3)
+    X[0, 0], X[1, 1] = 1.0000000000000002, -5.551115123125783e-17  # float rounding
+    dae = DenoisingAutoencoderTransformer(**TINY).fit(X)
+    assert (dae.output_activation_, dae.loss_) == ("sigmoid", "binary_crossentropy")
+    assert dae.clip_range_ == (0.0, 1.0)
+
+
+def test_random_state_ignores_tensorflow_global_seeds(digits):
+    import tensorflow as tf
+
+    X = digits[0][:200]
+    outputs = []
+    try:
+        for global_seed in (1, 2):
+            tf.random.set_seed(global_seed)
+            dae = DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X)
+            outputs.append(dae.transform(X))
+    finally:
+        tf.random.set_seed(None)
+    np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+def test_sample_weight_scale_does_not_matter_and_negatives_raise(digits):
+    X = digits[0][:200]
+    w = np.random.RandomState(0).randint(1, 4, size=len(X)).astype(float)
+    a = DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X, sample_weight=w)
+    b = DenoisingAutoencoderTransformer(**TINY, random_state=0)
+    b.fit(X, sample_weight=100 * w)
+    np.testing.assert_allclose(a.transform(X), b.transform(X), atol=1e-5)
+    with pytest.raises(ValueError, match="Negative values in data passed to"):
+        DenoisingAutoencoderTransformer(**TINY).fit(X, sample_weight=w - 2)
+
+
+def test_salt_and_pepper_values_are_per_feature_on_standardized_data(rng):
+    X = rng.standard_normal((80, 5)) * np.arange(1, 6)
+    dae = DenoisingAutoencoderTransformer(**TINY, noise="salt_and_pepper").fit(X)
+    low, high = dae.model_.get_layer("corruption").value_range
+    np.testing.assert_allclose(low, X.min(axis=0))
+    np.testing.assert_allclose(high, X.max(axis=0))
+    unit = DenoisingAutoencoderTransformer(**TINY, noise="salt_and_pepper")
+    assert unit.fit(X / 100 + 0.5).model_.get_layer("corruption").value_range == (
+        0.0,
+        1.0,
+    )
+
+
+@pytest.mark.parametrize("value", [0.5, 5.0])
+def test_constant_data_are_still_corrupted(value):
+    X = np.full((40, 3), value)
+    dae = DenoisingAutoencoderTransformer(**TINY).fit(X)
+    layer = dae.model_.get_layer("corruption")
+    noisy = np.asarray(layer(X.astype(np.float32), training=True))
+    assert np.abs(noisy - X).mean() > 0.1
+
+
+def test_a_failed_refit_keeps_the_previous_fitted_state(rng):
+    X3 = rng.rand(40, 3)
+    dae = DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X3)
+    before = dae.transform(X3)
+    with pytest.raises(ValueError, match="Negative values"):
+        dae.fit(rng.rand(40, 5), sample_weight=-np.ones(40))
+    assert dae.n_features_in_ == 3
+    np.testing.assert_array_equal(dae.transform(X3), before)
+    with pytest.raises(ValueError, match="binary_crossentropy"):
+        dae.set_params(loss="binary_crossentropy").fit(rng.rand(40, 5) * 3)
+    np.testing.assert_array_equal(dae.transform(X3), before)
+
+
+def test_sequential_fits_of_new_shapes_print_no_retracing_warning():
+    script = (
+        "import numpy as np\n"
+        "from skdae import DenoisingAutoencoderTransformer as D\n"
+        "rng = np.random.RandomState(0)\n"
+        "for d in range(2, 10):\n"
+        "    D((3,), epochs=1, batch_size=8).fit(rng.rand(20, d))\n"
+        "    D((3,), epochs=1, batch_size=8).partial_fit(rng.rand(20, d))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stderr == ""
