@@ -349,11 +349,14 @@ class DenoisingAutoencoderTransformer(
         unit_interval = _in_unit_interval(X)
         output_activation, loss = self._resolve_output_and_loss(unit_interval)
         clip_range = self._check_clip_range(unit_interval)
-        value_range = _salt_and_pepper_values(X, unit_interval)
+        value_range = (0.0, 1.0)
+        if self.noise == "salt_and_pepper":
+            value_range = _salt_and_pepper_values(X, unit_interval)
         rng = check_random_state(self.random_state)
         seed = None if self.random_state is None else int(rng.randint(2**31 - 1))
 
-        X32 = X if X.dtype == np.float32 else X.astype(np.float32)
+        side = _backend.keras_side()
+        X32 = side.training.aligned_float32(X)
         rows = np.arange(X.shape[0])
         callbacks = list(self.callbacks or [])
         validation_data = None
@@ -365,7 +368,6 @@ class DenoisingAutoencoderTransformer(
                 X32, weights, fraction, rng, clip_range, value_range
             )
 
-        side = _backend.keras_side()
         if hold_out and self.early_stopping:
             callbacks.append(
                 side.keras.callbacks.EarlyStopping(
@@ -447,7 +449,7 @@ class DenoisingAutoencoderTransformer(
         rng = np.random.RandomState(
             None if self._seed_ is None else (self._seed_ + self.n_iter_) % 2**32
         )
-        X32 = X if X.dtype == np.float32 else X.astype(np.float32)
+        X32 = side.training.aligned_float32(X)
         try:
             new = side.training.train(
                 trainer,
