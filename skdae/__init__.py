@@ -4,8 +4,14 @@ Importing skdae does not import TensorFlow; it is loaded on first use.
 """
 
 from ._corruption import corrupt
+from ._scoring import make_corrupted_scorer
 from ._transformer import DenoisingAutoencoderTransformer
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-__all__ = ["DenoisingAutoencoderTransformer", "corrupt", "__version__"]
+__all__ = [
+    "DenoisingAutoencoderTransformer",
+    "corrupt",
+    "make_corrupted_scorer",
+    "__version__",
+]

@@ -21,7 +21,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-
 # TensorFlow's kernels need tensor buffers aligned to 64 bytes.
 _ALIGNMENT = 64
 
