@@ -44,3 +44,19 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"skdae {release}"
 html_static_path = []
 html_theme_options = {"navigation_with_keys": False}
+
+
+def _noise_factor_table(app):
+    """Rebuild the user guide's "Choosing noise_factor" table (about 30 s)."""
+    import runpy
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    out = here / "generated" / "noise_factor_table.rst"
+    out.parent.mkdir(exist_ok=True)
+    script = runpy.run_path(str(here / "_scripts" / "noise_factor_table.py"))
+    script["main"](out)
+
+
+def setup(app):
+    app.connect("builder-inited", _noise_factor_table)
