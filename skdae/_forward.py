@@ -105,3 +105,15 @@ def forward(X, layers):
             h = ACTIVATIONS[activation](h)
         out[start : start + _BLOCK_ROWS] = h
     return out
+
+
+def dense_stack(network):
+    """``[(kernel, bias, activation), ...]`` of a network's plain state.
+
+    ``network`` is :func:`skdae._persistence.network_state`'s dict.
+    """
+    variables = network["variables"]
+    return [
+        (variables[kernel], variables[bias], activation)
+        for kernel, bias, activation in network["dense"]
+    ]

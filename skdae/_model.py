@@ -109,10 +109,12 @@ class Corruption(layers.Layer):
 
 
 def _seeds(seed, n):
-    """``n`` independent seeds derived from ``seed`` (all None for None)."""
-    if seed is None:
-        return [None] * n
+    """``n`` independent int seeds derived from the int ``seed``."""
     return np.random.default_rng(seed).integers(2**31 - 1, size=n).tolist()
+
+
+def _dense_layers(model):
+    return [layer for layer in model.layers if isinstance(layer, layers.Dense)]
 
 
 def build_autoencoder(
@@ -129,9 +131,11 @@ def build_autoencoder(
 ):
     """Build and compile the training model: corruption, encoder, decoder.
 
-    ``corruption`` holds the :class:`Corruption` parameters but its seed.
-    Layer names: ``encoder_<i>`` for the encoder with the last one named
-    ``"code"``, ``decoder_<i>`` and ``"reconstruction"`` for the decoder.
+    ``corruption`` holds the :class:`Corruption` parameters but its seed;
+    ``seed`` (an int) seeds the weights and the noise, as
+    :func:`reinitialize` does. Layer names: ``encoder_<i>`` for the encoder
+    with the last one named ``"code"``, ``decoder_<i>`` and
+    ``"reconstruction"`` for the decoder.
     """
     seeds = iter(_seeds(seed, 2 * len(hidden_layer_sizes) + 1))
 
@@ -165,6 +169,46 @@ def build_autoencoder(
     return model
 
 
+def reinitialize(model, *, seed, noise_factor, learning_rate):
+    """Reset a model made by :func:`build_autoencoder` in place, for a new fit.
+
+    The weights, the noise generator and the optimizer state become exactly
+    what ``build_autoencoder(..., seed=seed)`` would have created, so that a
+    reused model trains as a new one would; ``noise_factor`` and
+    ``learning_rate`` are set.
+    """
+    dense = _dense_layers(model)
+    seeds = _seeds(seed, len(dense) + 1)  # as many as build_autoencoder draws
+    corruption = corruption_layer(model)
+    corruption.seed = seeds[0]
+    corruption.seed_generator.state.assign([seeds[0], 0])
+    corruption.noise_factor.assign(noise_factor)
+    for layer, layer_seed in zip(dense, seeds[1:], strict=True):
+        layer.kernel_initializer = keras.initializers.GlorotUniform(seed=layer_seed)
+        layer.kernel.assign(layer.kernel_initializer(layer.kernel.shape))
+        layer.bias.assign(ops.zeros_like(layer.bias))
+    for variable in model.optimizer.variables:
+        variable.assign(ops.zeros_like(variable))
+    model.optimizer.learning_rate.assign(learning_rate)
+
+
+def dense_indices(model):
+    """``[[kernel, bias, activation], ...]`` of the Dense layers, in order.
+
+    ``kernel`` and ``bias`` index ``model.variables``; activation names are
+    Keras's own, the keys of :data:`skdae._forward.ACTIVATIONS`.
+    """
+    position = {id(v): i for i, v in enumerate(model.variables)}
+    return [
+        [
+            position[id(layer.kernel)],
+            position[id(layer.bias)],
+            keras.activations.serialize(layer.activation),
+        ]
+        for layer in _dense_layers(model)
+    ]
+
+
 def split_autoencoder(model):
     """Return ``(encoder, decoder)`` models sharing ``model``'s layers."""
     code = model.get_layer(CODE_LAYER)
@@ -183,20 +227,3 @@ def split_autoencoder(model):
 def corruption_layer(model):
     """The model's :class:`Corruption` layer."""
     return model.get_layer(CORRUPTION_LAYER)
-
-
-def dense_stack(model):
-    """``[(kernel, bias, activation_name), ...]`` of the Dense layers, in order.
-
-    Activation names are Keras's own, the keys of
-    :data:`skdae._forward.ACTIVATIONS`.
-    """
-    return [
-        (
-            np.asarray(layer.kernel.numpy()),
-            np.asarray(layer.bias.numpy()),
-            keras.activations.serialize(layer.activation),
-        )
-        for layer in model.layers
-        if isinstance(layer, layers.Dense)
-    ]

@@ -1,12 +1,14 @@
 """The plain fitted state: a Keras network as JSON and NumPy arrays, and back.
 
-What a fitted transformer pickles (or saves with skops) holds no live Keras
-object: the network is its Keras configuration as a JSON string, with
-compile settings, plus its variables and its optimizer's variables as lists of
-NumPy arrays. Loading deserializes the configuration in Keras's safe mode
-(no Python lambdas) and assigns the arrays, so the weights are restored bit
-for bit. Importing this module imports Keras; reach it through
-:func:`skdae._backend.keras_side`, which imports TensorFlow quietly.
+A fitted transformer holds its network as a plain dict, which is what it
+pickles (or saves with skops): the Keras configuration as a JSON string, with
+compile settings; the model's variables and its optimizer's variables as
+lists of NumPy arrays; and where the Dense layers' weights are in that list,
+for the NumPy inference of :mod:`skdae._forward`. Rebuilding deserializes the
+configuration in Keras's safe mode (no Python lambdas) and assigns the
+arrays, so the weights come back bit for bit. Importing this module imports
+Keras; reach it through :func:`skdae._backend.keras_side`, which imports
+TensorFlow quietly.
 """
 
 import json
@@ -14,19 +16,22 @@ import json
 import keras
 import numpy as np
 
+from ._model import dense_indices
+
 
 def network_state(model):
-    """``{"config", "variables", "optimizer_variables"}`` of a compiled model.
+    """The plain state of a compiled model.
 
-    ``variables`` are all of ``model.variables``, the noise generator's state
-    included, so that training continued after loading draws the noise it
+    ``{"config", "variables", "optimizer_variables", "dense"}``: the
+    variables are all of ``model.variables``, the noise generator's state
+    included, so that training continued from the state draws the noise it
     would have drawn without the round trip.
     """
-    config = keras.saving.serialize_keras_object(model)
     return {
-        "config": json.dumps(config),
+        "config": json.dumps(keras.saving.serialize_keras_object(model)),
         "variables": [np.array(v.numpy()) for v in model.variables],
         "optimizer_variables": [np.array(v.numpy()) for v in model.optimizer.variables],
+        "dense": dense_indices(model),
     }
 
 
@@ -34,12 +39,15 @@ def rebuild_network(state):
     """The compiled model that :func:`network_state` described."""
     config = json.loads(state["config"])
     model = keras.saving.deserialize_keras_object(config, safe_mode=True)
-    if not model.built:  # pragma: no cover - Functional models are built
-        raise ValueError("The saved network could not be rebuilt.")
     model.optimizer.build(model.trainable_variables)
+    assign_network(model, state)
+    return model
+
+
+def assign_network(model, state):
+    """Give ``model`` (of the same architecture) the variables in ``state``."""
     _assign(model.variables, state["variables"], "network")
     _assign(model.optimizer.variables, state["optimizer_variables"], "optimizer")
-    return model
 
 
 def _assign(variables, values, what):

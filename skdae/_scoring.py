@@ -104,7 +104,9 @@ def make_corrupted_scorer(
             f"noise_factor is the corrupted fraction for noise={noise!r} and "
             f"must be in [0, 1], got {noise_factor!r}."
         )
-    if not isinstance(random_state, Integral):
+    if random_state is None:  # fresh entropy, not NumPy's global generator
+        random_state = int(np.random.default_rng().integers(2**31 - 1))
+    elif not isinstance(random_state, Integral):
         random_state = int(check_random_state(random_state).randint(2**31 - 1))
     return CorruptedScorer(
         scoring,

@@ -16,6 +16,9 @@ epoch's logs.
 """
 
 import functools
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
 
 import keras
 import numpy as np
@@ -121,6 +124,42 @@ def _evaluate(trainer, X_noisy, X_clean, weights, batch_size):
             )
         )
     return total / tf.cast(n, tf.float32)
+
+
+# Idle trainers by architecture. Tracing a new training step costs about
+# 0.3 s and its first run as much again, most of a small fit; a fit of an
+# architecture seen before in the process reuses a traced one, re-initialised
+# in place. At most this many are kept, the least recently used dropped.
+_POOL_SIZE = 16
+_POOL = OrderedDict()
+_POOL_LOCK = threading.Lock()
+
+
+@contextmanager
+def pooled_trainer(key, build, loss):
+    """A :class:`Trainer` for the architecture ``key``, for one fit.
+
+    An idle trainer made for ``key`` is reused; otherwise ``build()`` makes
+    the compiled model of a new one. The caller has it alone until the end
+    of the ``with`` block, and must reset its state (it holds the last fit's).
+    """
+    with _POOL_LOCK:
+        idle = _POOL.get(key)
+        trainer = idle.pop() if idle else None
+    if trainer is None:
+        trainer = Trainer(build(), loss)
+    try:
+        yield trainer
+    finally:
+        trainer.model.stop_training = False
+        with _POOL_LOCK:
+            _POOL.setdefault(key, []).append(trainer)
+            _POOL.move_to_end(key)
+            while sum(map(len, _POOL.values())) > _POOL_SIZE:
+                oldest = next(iter(_POOL))
+                del _POOL[oldest][0]
+                if not _POOL[oldest]:
+                    del _POOL[oldest]
 
 
 class _StopOnNonFiniteLoss(keras.callbacks.Callback):

@@ -1,5 +1,7 @@
 """The scikit-learn estimator: :class:`DenoisingAutoencoderTransformer`."""
 
+import json
+import threading
 from contextlib import contextmanager
 from functools import partial
 from numbers import Integral, Real
@@ -23,7 +25,7 @@ from sklearn.utils.validation import (
 
 from . import _backend
 from ._corruption import NOISE_TYPES, corrupt
-from ._forward import ACTIVATIONS, by_dtype, forward
+from ._forward import ACTIVATIONS, by_dtype, dense_stack, forward
 
 LOSSES = ("binary_crossentropy", "mse", "mae", "huber")
 OPTIMIZERS = ("adam", "adamw", "nadam", "adamax", "rmsprop", "sgd", "adagrad", "lion")
@@ -342,7 +344,7 @@ class DenoisingAutoencoderTransformer(
         return self
 
     def _fit_new(self, X, sample_weight, *, epochs, hold_out):
-        """Build a new network for ``X`` and train it for ``epochs`` epochs."""
+        """Train a new network on ``X`` for ``epochs`` epochs."""
         hidden = self._check_hidden_layer_sizes()
         self._check_noise_factor()
         weights = _normalized_sample_weight(sample_weight, X)
@@ -352,8 +354,7 @@ class DenoisingAutoencoderTransformer(
         value_range = (0.0, 1.0)
         if self.noise == "salt_and_pepper":
             value_range = _salt_and_pepper_values(X, unit_interval)
-        rng = check_random_state(self.random_state)
-        seed = None if self.random_state is None else int(rng.randint(2**31 - 1))
+        seed, rng = _seed_and_rng(self.random_state)
 
         side = _backend.keras_side()
         X32 = side.training.aligned_float32(X)
@@ -367,7 +368,6 @@ class DenoisingAutoencoderTransformer(
             rows, validation_data = self._split_validation(
                 X32, weights, fraction, rng, clip_range, value_range
             )
-
         if hold_out and self.early_stopping:
             callbacks.append(
                 side.keras.callbacks.EarlyStopping(
@@ -376,49 +376,67 @@ class DenoisingAutoencoderTransformer(
                     restore_best_weights=True,
                 )
             )
+        architecture = {
+            "n_features": X.shape[1],
+            "hidden_layer_sizes": list(hidden),
+            "activation": self.activation,
+            "output_activation": output_activation,
+            "loss": loss,
+            "optimizer": self.optimizer,
+            "corruption": {
+                "noise": self.noise,
+                "clip_range": clip_range,
+                "value_range": value_range,
+            },
+        }
         build_fn = partial(
             side.model.build_autoencoder,
             n_features=X.shape[1],
             hidden_layer_sizes=hidden,
             activation=self.activation,
             output_activation=output_activation,
-            corruption={
-                "noise": self.noise,
-                "noise_factor": float(self.noise_factor),
-                "clip_range": clip_range,
-                "value_range": value_range,
-            },
+            corruption={**architecture["corruption"], "noise_factor": 0.0},
             loss=loss,
             optimizer=self.optimizer,
             learning_rate=float(self.learning_rate),
             seed=seed,
         )
-        model = side.scikeras.build_model(build_fn, X32[:1])
-        trainer = side.training.Trainer(model, loss)
-        history = side.training.train(
-            trainer,
-            X32,
-            rows=rows,
-            sample_weight=weights,
-            batch_size=self.batch_size,
-            epochs=epochs,
-            initial_epoch=0,
-            callbacks=callbacks,
-            validation_data=validation_data,
-            verbose=self.verbose,
-            rng=rng,
-        )
-        _check_converged(history, model, self.learning_rate)
-        self.model_ = model
-        self._trainer_ = trainer
+        with side.training.pooled_trainer(
+            _pool_key(architecture),
+            build=lambda: side.scikeras.build_model(build_fn, X32[:1]),
+            loss=loss,
+        ) as trainer:
+            side.model.reinitialize(
+                trainer.model,
+                seed=seed,
+                noise_factor=float(self.noise_factor),
+                learning_rate=float(self.learning_rate),
+            )
+            history = side.training.train(
+                trainer,
+                X32,
+                rows=rows,
+                sample_weight=weights,
+                batch_size=self.batch_size,
+                epochs=epochs,
+                initial_epoch=0,
+                callbacks=callbacks,
+                validation_data=validation_data,
+                verbose=self.verbose,
+                rng=rng,
+            )
+            _check_converged(history, trainer.model, self.learning_rate)
+            network = side.persistence.network_state(trainer.model)
+        self._keras_models = None
         self.history_ = history
         self.n_iter_ = len(history["loss"])
         self.output_activation_ = output_activation
         self.loss_ = loss
         self.clip_range_ = clip_range
         self._seed_ = seed
+        self._architecture_ = architecture
         self._setup_ = self._training_setup()
-        self._derive_from_model()
+        self._set_network(network)
 
     def _train_one_more_epoch(self, X, sample_weight):
         changed = [
@@ -437,23 +455,22 @@ class DenoisingAutoencoderTransformer(
         if self.loss_ == "binary_crossentropy":
             _check_binary_crossentropy_data(X)
         side = _backend.keras_side()
-        model = self.model_
-        variables = [*model.variables, *model.optimizer.variables]
-        before = [v.numpy() for v in variables]
-        model.optimizer.learning_rate.assign(float(self.learning_rate))
-        side.model.corruption_layer(model).noise_factor.assign(float(self.noise_factor))
-        trainer = getattr(self, "_trainer_", None)
-        if trainer is None:  # unpickled
-            trainer = side.training.Trainer(model, self.loss_)
         # A new, reproducible shuffling order for every call.
-        rng = np.random.RandomState(
-            None if self._seed_ is None else (self._seed_ + self.n_iter_) % 2**32
-        )
-        X32 = side.training.aligned_float32(X)
-        try:
+        rng = np.random.RandomState((self._seed_ + self.n_iter_) % 2**32)
+        network = self._network_
+        with side.training.pooled_trainer(
+            _pool_key(self._architecture_),
+            build=lambda: side.persistence.rebuild_network(network),
+            loss=self.loss_,
+        ) as trainer:
+            model = trainer.model
+            side.persistence.assign_network(model, network)
+            model.optimizer.learning_rate.assign(float(self.learning_rate))
+            noise_factor = side.model.corruption_layer(model).noise_factor
+            noise_factor.assign(float(self.noise_factor))
             new = side.training.train(
                 trainer,
-                X32,
+                side.training.aligned_float32(X),
                 rows=np.arange(X.shape[0]),
                 sample_weight=weights,
                 batch_size=self.batch_size,
@@ -464,20 +481,53 @@ class DenoisingAutoencoderTransformer(
                 verbose=self.verbose,
                 rng=rng,
             )
+            # On divergence the fitted network is left as it was.
             _check_converged(new, model, self.learning_rate)
-        except BaseException:
-            # Back to the network (and optimizer state) before this epoch.
-            for variable, value in zip(variables, before, strict=True):
-                variable.assign(value)
-            raise
+            network = side.persistence.network_state(model)
         history = {}
         for key in {*self.history_, *new}:
             old = self.history_.get(key, [np.nan] * self.n_iter_)
             history[key] = old + new.get(key, [np.nan])
         self.history_ = history
         self.n_iter_ += 1
-        self._trainer_ = trainer
-        self._derive_from_model()
+        self._set_network(network)
+        if self._keras_models is not None:  # keep model_ in step, in place
+            side.persistence.assign_network(self._keras_models[0], network)
+
+    def _set_network(self, network):
+        self._network_ = network
+        self._forward_layers_ = by_dtype(dense_stack(network))
+
+    @property
+    def model_(self):
+        """The trained autoencoder as a compiled Keras model.
+
+        Built from the fitted state on first access (later accesses return
+        the same model); :meth:`partial_fit` updates it in place.
+        """
+        return self._keras_model_views()[0]
+
+    @property
+    def encoder_(self):
+        """Input to code, a Keras model sharing its layers with ``model_``."""
+        return self._keras_model_views()[1]
+
+    @property
+    def decoder_(self):
+        """Code to reconstruction, sharing its layers with ``model_``."""
+        return self._keras_model_views()[2]
+
+    def _keras_model_views(self):
+        if "_network_" not in self.__dict__:
+            raise AttributeError(
+                f"This {type(self).__name__} instance is not fitted yet."
+            )
+        with _KERAS_MODELS_LOCK:
+            if self.__dict__.get("_keras_models") is None:
+                side = _backend.keras_side()
+                model = side.persistence.rebuild_network(self._network_)
+                self._keras_models = (model, *side.model.split_autoencoder(model))
+            return self._keras_models
 
     def _training_setup(self):
         """The parameters a fitted network is built for, as plain values."""
@@ -498,12 +548,6 @@ class DenoisingAutoencoderTransformer(
         if isinstance(setup["clip_range"], list):
             setup["clip_range"] = tuple(setup["clip_range"])
         return setup
-
-    def _derive_from_model(self):
-        """Set the state that is a view of ``model_``: sub-models and weights."""
-        model_lib = _backend.keras_side().model
-        self.encoder_, self.decoder_ = model_lib.split_autoencoder(self.model_)
-        self._forward_layers_ = by_dtype(model_lib.dense_stack(self.model_))
 
     def _resolve_output_and_loss(self, unit_interval):
         output_activation = self.output_activation
@@ -738,10 +782,11 @@ class DenoisingAutoencoderTransformer(
     def _n_features_out(self):
         if self.transform_output == "denoised":
             return self.n_features_in_
-        return self.encoder_.output.shape[-1]
+        code = self._forward_layers_[np.dtype(np.float32)][self._n_encoder_layers - 1]
+        return code[0].shape[1]
 
     def __sklearn_is_fitted__(self):
-        return hasattr(self, "model_")
+        return "_network_" in self.__dict__
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -751,25 +796,24 @@ class DenoisingAutoencoderTransformer(
     def __getstate__(self):
         """Plain state: the network as JSON and arrays, no live Keras object."""
         state = super().__getstate__()
-        if "model_" not in state:
-            return state
-        state = {k: v for k, v in state.items() if k not in _DERIVED_STATE}
-        persistence = _backend.keras_side().persistence
-        state["_network_"] = persistence.network_state(state.pop("model_"))
-        return state
+        return {k: v for k, v in state.items() if k not in _DERIVED_STATE}
 
     def __setstate__(self, state):
-        state = dict(state)
-        network = state.pop("_network_", None)
         super().__setstate__(state)
-        if network is not None:
-            persistence = _backend.keras_side().persistence
-            self.model_ = persistence.rebuild_network(network)
-            self._derive_from_model()
+        if "_network_" in state:
+            self._set_network(state["_network_"])
+            self._keras_models = None
 
 
-# Rebuilt from model_ on loading.
-_DERIVED_STATE = ("encoder_", "decoder_", "_forward_layers_", "_trainer_")
+# Derived from _network_, never saved: the NumPy inference weights, and the
+# Keras models built on first access to model_.
+_DERIVED_STATE = ("_forward_layers_", "_keras_models")
+_KERAS_MODELS_LOCK = threading.Lock()
+
+
+def _pool_key(architecture):
+    """A hashable key for the trainers of an architecture."""
+    return json.dumps(architecture, sort_keys=True)
 
 
 @contextmanager
@@ -784,6 +828,19 @@ def _fitted_state_restored_on_error(estimator):
             delattr(estimator, name)
         vars(estimator).update(before)
         raise
+
+
+def _seed_and_rng(random_state):
+    """An int seed for the network and a RandomState for the rest of the fit.
+
+    None draws fresh entropy, leaving NumPy's and Python's global generators
+    alone.
+    """
+    if random_state is None:
+        seed = int(np.random.default_rng().integers(2**31 - 1))
+        return seed, np.random.RandomState(seed)
+    rng = check_random_state(random_state)
+    return int(rng.randint(2**31 - 1)), rng
 
 
 def _in_unit_interval(X):

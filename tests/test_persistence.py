@@ -113,7 +113,7 @@ def test_skops_refuses_to_load_untrusted_types(fitted, tmp_path):
         sio.load(tmp_path / "dae.skops")
 
 
-def test_loading_rebuilds_in_keras_safe_mode(fitted):
+def test_network_is_rebuilt_in_keras_safe_mode(fitted):
     # A saved network with a Lambda layer (arbitrary Python code) is refused.
     keras = _backend.keras_side().keras
     inputs = keras.Input((64,))
@@ -127,6 +127,7 @@ def test_loading_rebuilds_in_keras_safe_mode(fitted):
     restored = DenoisingAutoencoderTransformer.__new__(DenoisingAutoencoderTransformer)
     with pytest.raises(Exception, match="(?i)lambda|safe"):
         restored.__setstate__(state)
+        _ = restored.model_  # the network is rebuilt on first access
 
 
 def test_joblib_load_and_transform_in_a_fresh_process_print_nothing(

@@ -150,8 +150,12 @@ def test_fit_leaves_global_random_state_alone(digits):
     assert after[0] == np_state[0] and np.array_equal(after[1], np_state[1])
     assert context.global_seed() == tf_seed
     # An unseeded fit still works after a seeded one (scikeras's own seeding
-    # would have left TensorFlow's op determinism on, which breaks it).
+    # would have left TensorFlow's op determinism on, which breaks it), and
+    # draws its seed without touching the global generators either.
     DenoisingAutoencoderTransformer(**TINY).fit(digits[0][:100])
+    assert random.getstate() == py_state
+    after = np.random.get_state()
+    assert np.array_equal(after[1], np_state[1])
 
 
 def test_never_modifies_the_callers_array(fitted, digits):
@@ -521,3 +525,22 @@ def test_sequential_fits_of_new_shapes_print_no_retracing_warning():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stderr == ""
+
+
+def test_reused_traced_training_steps_are_invisible_in_results(digits):
+    # (7, 3) is used by no other test: the first fit builds and traces a new
+    # network; the later ones reuse it from the process's pool.
+    X = digits[0][:300]
+    params = {"hidden_layer_sizes": (7, 3), "epochs": 3, "batch_size": 32}
+    first = DenoisingAutoencoderTransformer(**params, random_state=0).fit(X)
+    other = DenoisingAutoencoderTransformer(**params, random_state=1, noise_factor=0.1)
+    other.set_params(learning_rate=0.01).fit(X)
+    again = DenoisingAutoencoderTransformer(**params, random_state=0).fit(X)
+    np.testing.assert_array_equal(again.transform(X), first.transform(X))
+    assert again.history_ == first.history_
+    # Each estimator owns its network: refits of others leave it alone.
+    assert not np.allclose(other.transform(X), first.transform(X))
+    for got, want in zip(
+        first.model_.get_weights(), again.model_.get_weights(), strict=True
+    ):
+        np.testing.assert_array_equal(got, want)
