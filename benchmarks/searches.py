@@ -61,7 +61,10 @@ def refits(X, repeat=7):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             MLPRegressor(
-                (64, 32, 64), batch_size=256, max_iter=epochs, random_state=0
+                hidden_layer_sizes=(64, 32, 64),
+                batch_size=256,
+                max_iter=epochs,
+                random_state=0,
             ).fit(X_noisy, X)
 
     def dae(epochs):

@@ -33,7 +33,8 @@ _KERAS_SIDE = None
 def keras_side():
     """Return skdae's Keras modules, importing TensorFlow quietly the first time.
 
-    Returns a namespace with ``model`` (:mod:`skdae._model`), ``training``
+    Returns a namespace with ``model`` (:mod:`skdae._model`), ``inference``
+    (:mod:`skdae._inference`), ``training``
     (:mod:`skdae._training`), ``persistence`` (:mod:`skdae._persistence`),
     ``scikeras`` (:mod:`skdae._scikeras`) and ``keras``. Safe to call from
     any number of threads at once.
@@ -47,10 +48,11 @@ def keras_side():
                 _import_tensorflow_quietly()
             import keras
 
-            from . import _model, _persistence, _scikeras, _training
+            from . import _inference, _model, _persistence, _scikeras, _training
 
             _KERAS_SIDE = SimpleNamespace(
                 keras=keras,
+                inference=_inference,
                 model=_model,
                 training=_training,
                 persistence=_persistence,

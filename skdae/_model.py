@@ -4,6 +4,10 @@ Importing this module imports Keras (and TensorFlow); reach it through
 :func:`skdae._backend.keras_side`, which imports TensorFlow quietly.
 """
 
+import random
+import threading
+from contextlib import contextmanager
+
 import keras
 import numpy as np
 from keras import layers, ops
@@ -169,6 +173,78 @@ def build_autoencoder(
     return model
 
 
+# Keras seeds the initializers and random layers a network is built with
+# from Python's global generator when they are given no seed.
+_PYTHON_RANDOM_LOCK = threading.Lock()
+
+
+@contextmanager
+def _python_random_seeded(seed):
+    """Seed Python's global generator for a block; restore it afterwards."""
+    with _PYTHON_RANDOM_LOCK:
+        state = random.getstate()
+        random.seed(seed)
+        try:
+            yield
+        finally:
+            random.setstate(state)
+
+
+def build_custom_autoencoder(
+    *, network, n_features, corruption, resolve_loss, optimizer, learning_rate, seed
+):
+    """Put a :class:`Corruption` layer in front of a user's network; compile.
+
+    ``network(n_features)`` must return an uncompiled ``keras.Model`` mapping
+    inputs of shape ``(n_features,)`` to outputs of that shape. Its weight
+    initializers and random layers that have no seed of their own get seeds
+    derived from ``seed``: the build runs with Python's global generator,
+    which Keras draws those seeds from, seeded and then restored.
+    ``resolve_loss(output_activation)`` gives the loss to compile with.
+    """
+    corruption_seed, build_seed = _seeds(seed, 2)
+    with _python_random_seeded(build_seed):
+        user = network(n_features)
+    if not isinstance(user, keras.Model):
+        raise TypeError(
+            f"model must return a keras.Model, got {type(user).__name__} from "
+            f"{network!r}."
+        )
+    for what, shape in (("input", user.input_shape), ("output", user.output_shape)):
+        if not isinstance(shape, tuple) or tuple(shape[1:]) != (n_features,):
+            raise ValueError(
+                f"model(n_features={n_features}) must map inputs of shape "
+                f"({n_features},) to outputs of shape ({n_features},); its "
+                f"{what} shape is {shape}."
+            )
+    if user.name in (CORRUPTION_LAYER, "input"):
+        user.name = "network"
+    inputs = keras.Input((n_features,), name="input")
+    corrupted = Corruption(**corruption, seed=corruption_seed, name=CORRUPTION_LAYER)
+    model = keras.Model(inputs, user(corrupted(inputs)), name="denoising_autoencoder")
+    model.compile(
+        optimizer=keras.optimizers.get(
+            {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
+        ),
+        loss=resolve_loss(output_activation_of(user)),
+    )
+    model.optimizer.build(model.trainable_variables)
+    return model
+
+
+def output_activation_of(model):
+    """The activation of the network's last layer that has one, by name.
+
+    Layers that only reshape (``Flatten``, ``Reshape``, ...) have none;
+    "linear" when no layer has one.
+    """
+    for layer in reversed(network_of(model).layers):
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return keras.activations.serialize(activation)
+    return "linear"
+
+
 def reinitialize(model, *, seed, noise_factor, learning_rate):
     """Reset a model made by :func:`build_autoencoder` in place, for a new fit.
 
@@ -196,7 +272,8 @@ def dense_indices(model):
     """``[[kernel, bias, activation], ...]`` of the Dense layers, in order.
 
     ``kernel`` and ``bias`` index ``model.variables``; activation names are
-    Keras's own, the keys of :data:`skdae._forward.ACTIVATIONS`.
+    Keras's own, the keys of :data:`skdae._forward.ACTIVATIONS`. Only for
+    networks made by :func:`build_autoencoder`, a chain of Dense layers.
     """
     position = {id(v): i for i, v in enumerate(model.variables)}
     return [
@@ -209,18 +286,46 @@ def dense_indices(model):
     ]
 
 
+def network_of(model):
+    """The model without its corruption layer: the default Dense network's
+    model itself, or the user's network nested in it."""
+    nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    return nested[0] if nested else model
+
+
 def split_autoencoder(model):
-    """Return ``(encoder, decoder)`` models sharing ``model``'s layers."""
-    code = model.get_layer(CODE_LAYER)
-    encoder = keras.Model(model.inputs, code.output, name="encoder")
-    code_input = keras.Input((code.units,), name="code_input")
+    """``(encoder, decoder)`` models sharing ``model``'s layers.
+
+    The encoder ends at the layer named ``"code"``; either is None when the
+    network has no such layer, and the decoder is None too when the layers
+    after it do not form a chain.
+    """
+    network = network_of(model)
+    try:
+        code = network.get_layer(CODE_LAYER)
+    except ValueError:
+        return None, None
+    encoder = keras.Model(network.input, code.output, name="encoder")
+    code_input = keras.Input(code.output.shape[1:], name="code_input")
+    following = network.layers[network.layers.index(code) + 1 :]
     h = code_input
-    decoding = False
-    for layer in model.layers:
-        if decoding:
+    try:
+        for layer in following:
+            if layer._inbound_nodes and len(layer._inbound_nodes) != 1:
+                return encoder, None
             h = layer(h)
-        decoding = decoding or layer is code
-    decoder = keras.Model(code_input, h, name="decoder")
+        decoder = keras.Model(code_input, h, name="decoder")
+    except Exception:  # a merge layer (a skip connection): no chain
+        return encoder, None
+    if decoder.output_shape != network.output_shape:
+        return encoder, None
+    # Layers listed after the code may still not form the path from it to the
+    # output (a skip connection, a branch): check that decoding works.
+    probe = np.random.default_rng(0).random((2, *network.input_shape[1:]))
+    probe = probe.astype("float32")
+    through = decoder(encoder(probe, training=False), training=False)
+    if not np.allclose(through, network(probe, training=False), atol=1e-5):
+        return encoder, None
     return encoder, decoder
 
 

@@ -19,19 +19,21 @@ import numpy as np
 from ._model import dense_indices
 
 
-def network_state(model):
+def network_state(model, *, dense=True):
     """The plain state of a compiled model.
 
     ``{"config", "variables", "optimizer_variables", "dense"}``: the
     variables are all of ``model.variables``, the noise generator's state
     included, so that training continued from the state draws the noise it
-    would have drawn without the round trip.
+    would have drawn without the round trip. ``dense`` is where the Dense
+    chain's weights are, for NumPy inference, or None for a network that is
+    not one (``dense=False``).
     """
     return {
         "config": json.dumps(keras.saving.serialize_keras_object(model)),
         "variables": [np.array(v.numpy()) for v in model.variables],
         "optimizer_variables": [np.array(v.numpy()) for v in model.optimizer.variables],
-        "dense": dense_indices(model),
+        "dense": dense_indices(model) if dense else None,
     }
 
 

@@ -228,6 +228,7 @@ class DenoisingAutoencoderTransformer(
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         "transform_output": [StrOptions({"denoised", "encoded"})],
+        "model": [callable, None],
     }
 
     def __init__(
@@ -251,6 +252,7 @@ class DenoisingAutoencoderTransformer(
         verbose=0,
         random_state=None,
         transform_output="denoised",
+        model=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.noise = noise
@@ -270,6 +272,7 @@ class DenoisingAutoencoderTransformer(
         self.verbose = verbose
         self.random_state = random_state
         self.transform_output = transform_output
+        self.model = model
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
@@ -349,7 +352,10 @@ class DenoisingAutoencoderTransformer(
         self._check_noise_factor()
         weights = _normalized_sample_weight(sample_weight, X)
         unit_interval = _in_unit_interval(X)
-        output_activation, loss = self._resolve_output_and_loss(unit_interval)
+        if self.model is None:
+            output_activation, loss = self._resolve_output_and_loss(unit_interval)
+        else:  # known once the user's network is built
+            output_activation, loss = None, None
         clip_range = self._check_clip_range(unit_interval)
         value_range = (0.0, 1.0)
         if self.noise == "salt_and_pepper":
@@ -401,33 +407,64 @@ class DenoisingAutoencoderTransformer(
             learning_rate=float(self.learning_rate),
             seed=seed,
         )
-        with side.training.pooled_trainer(
-            _pool_key(architecture),
-            build=lambda: side.scikeras.build_model(build_fn, X32[:1]),
-            loss=loss,
-        ) as trainer:
-            side.model.reinitialize(
-                trainer.model,
-                seed=seed,
-                noise_factor=float(self.noise_factor),
-                learning_rate=float(self.learning_rate),
+        train = partial(
+            side.training.train,
+            X=X32,
+            rows=rows,
+            sample_weight=weights,
+            batch_size=self.batch_size,
+            epochs=epochs,
+            initial_epoch=0,
+            callbacks=callbacks,
+            validation_data=validation_data,
+            verbose=self.verbose,
+            rng=rng,
+        )
+        keras_models = None
+        if self.model is None:
+            with side.training.pooled_trainer(
+                _pool_key(architecture),
+                build=lambda: side.scikeras.build_model(build_fn, X32[:1]),
+                loss=loss,
+            ) as trainer:
+                side.model.reinitialize(
+                    trainer.model,
+                    seed=seed,
+                    noise_factor=float(self.noise_factor),
+                    learning_rate=float(self.learning_rate),
+                )
+                history = train(trainer)
+                _check_converged(history, trainer.model, self.learning_rate)
+                network = side.persistence.network_state(trainer.model)
+        else:
+            # A user's network is built anew and owned from the start.
+            model = side.scikeras.build_model(
+                partial(
+                    side.model.build_custom_autoencoder,
+                    network=self.model,
+                    n_features=X.shape[1],
+                    corruption={
+                        **architecture["corruption"],
+                        "noise_factor": float(self.noise_factor),
+                    },
+                    resolve_loss=partial(
+                        _resolved_loss, loss=self.loss, unit_interval=unit_interval
+                    ),
+                    optimizer=self.optimizer,
+                    learning_rate=float(self.learning_rate),
+                    seed=seed,
+                ),
+                X32[:1],
             )
-            history = side.training.train(
-                trainer,
-                X32,
-                rows=rows,
-                sample_weight=weights,
-                batch_size=self.batch_size,
-                epochs=epochs,
-                initial_epoch=0,
-                callbacks=callbacks,
-                validation_data=validation_data,
-                verbose=self.verbose,
-                rng=rng,
-            )
-            _check_converged(history, trainer.model, self.learning_rate)
-            network = side.persistence.network_state(trainer.model)
-        self._keras_models = None
+            output_activation, loss = side.model.output_activation_of(model), model.loss
+            history = train(side.training.Trainer(model, loss))
+            _check_converged(history, model, self.learning_rate)
+            network = side.persistence.network_state(model, dense=False)
+            architecture = {"config": network["config"]}
+            keras_models = (model, *side.model.split_autoencoder(model))
+        # Keras models and compiled inference, made on first use; a dict
+        # filled in place, so that using them does not change vars(self).
+        self._keras_cache = {} if keras_models is None else {"models": keras_models}
         self.history_ = history
         self.n_iter_ = len(history["loss"])
         self.output_activation_ = output_activation
@@ -483,7 +520,9 @@ class DenoisingAutoencoderTransformer(
             )
             # On divergence the fitted network is left as it was.
             _check_converged(new, model, self.learning_rate)
-            network = side.persistence.network_state(model)
+            network = side.persistence.network_state(
+                model, dense=network["dense"] is not None
+            )
         history = {}
         for key in {*self.history_, *new}:
             old = self.history_.get(key, [np.nan] * self.n_iter_)
@@ -491,12 +530,14 @@ class DenoisingAutoencoderTransformer(
         self.history_ = history
         self.n_iter_ += 1
         self._set_network(network)
-        if self._keras_models is not None:  # keep model_ in step, in place
-            side.persistence.assign_network(self._keras_models[0], network)
+        if "models" in self._keras_cache:  # keep model_ in step, in place
+            side.persistence.assign_network(self._keras_cache["models"][0], network)
 
     def _set_network(self, network):
         self._network_ = network
-        self._forward_layers_ = by_dtype(dense_stack(network))
+        self._forward_layers_ = None
+        if network["dense"] is not None:
+            self._forward_layers_ = by_dtype(dense_stack(network))
 
     @property
     def model_(self):
@@ -518,16 +559,60 @@ class DenoisingAutoencoderTransformer(
         return self._keras_model_views()[2]
 
     def _keras_model_views(self):
+        """``(model, encoder, decoder)``, built on first use."""
         if "_network_" not in self.__dict__:
             raise AttributeError(
                 f"This {type(self).__name__} instance is not fitted yet."
             )
-        with _KERAS_MODELS_LOCK:
-            if self.__dict__.get("_keras_models") is None:
+        with _KERAS_CACHE_LOCK:
+            if "models" not in self._keras_cache:
                 side = _backend.keras_side()
                 model = side.persistence.rebuild_network(self._network_)
-                self._keras_models = (model, *side.model.split_autoencoder(model))
-            return self._keras_models
+                models = (model, *side.model.split_autoencoder(model))
+                self._keras_cache["models"] = models
+            return self._keras_cache["models"]
+
+    def _compiled(self, part):
+        """Compiled inference of ``"network"``, ``"encoder"`` or ``"decoder"``
+        for networks that are not a Dense chain."""
+        compiled = self._keras_cache.setdefault("compiled", {})
+        if part not in compiled:
+            model, encoder, decoder = self._keras_model_views()
+            side = _backend.keras_side()
+            views = {
+                "network": side.model.network_of(model),
+                "encoder": encoder,
+                "decoder": decoder,
+            }
+            if part != "network" and views["encoder"] is None:
+                raise ValueError(
+                    "This network has no layer named 'code', where its encoder "
+                    "would end: transform_output='encoded' and inverse_transform "
+                    "need one. Name a layer 'code' in the network that `model` "
+                    "builds."
+                )
+            if views[part] is None:
+                raise ValueError(
+                    "This network has no decoder: the layers after its 'code' "
+                    "layer do not form a chain from the code to the output (a "
+                    "skip connection or a branch joins them), so "
+                    "inverse_transform is not available."
+                )
+            with _KERAS_CACHE_LOCK:
+                compiled.setdefault(part, side.inference.CompiledInference(views[part]))
+        return compiled[part]
+
+    def _run(self, part, X):
+        """The network, its encoder or its decoder, on ``X`` (X's dtype)."""
+        if self._forward_layers_ is None:
+            return self._compiled(part)(X)
+        layers = self._forward_layers_[X.dtype]
+        n_encoder = len(layers) // 2
+        if part == "encoder":
+            layers = layers[:n_encoder]
+        elif part == "decoder":
+            layers = layers[n_encoder:]
+        return forward(X, layers)
 
     def _training_setup(self):
         """The parameters a fitted network is built for, as plain values."""
@@ -541,6 +626,7 @@ class DenoisingAutoencoderTransformer(
                 "optimizer",
                 "noise",
                 "clip_range",
+                "model",
             )
         }
         if not isinstance(setup["hidden_layer_sizes"], Integral):
@@ -553,23 +639,9 @@ class DenoisingAutoencoderTransformer(
         output_activation = self.output_activation
         if output_activation == "auto":
             output_activation = "sigmoid" if unit_interval else "linear"
-        loss = self.loss
-        if loss == "auto":
-            # Binary cross-entropy needs targets and outputs in [0, 1].
-            sigmoid = output_activation == "sigmoid"
-            loss = "binary_crossentropy" if sigmoid and unit_interval else "mse"
-        if loss == "binary_crossentropy":
-            if not unit_interval:
-                raise ValueError(
-                    "loss='binary_crossentropy' needs training data in [0, 1]; "
-                    "scale X with MinMaxScaler or use loss='mse' (or 'auto')."
-                )
-            if output_activation != "sigmoid":
-                raise ValueError(
-                    "loss='binary_crossentropy' needs outputs in [0, 1], i.e. "
-                    "output_activation='sigmoid' (or 'auto'), got "
-                    f"output_activation={output_activation!r}."
-                )
+        loss = _resolved_loss(
+            output_activation, loss=self.loss, unit_interval=unit_interval
+        )
         return output_activation, loss
 
     def _split_validation(self, X, weights, fraction, rng, clip_range, value_range):
@@ -659,10 +731,9 @@ class DenoisingAutoencoderTransformer(
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        layers = self._forward_layers_[X.dtype]
         if self.transform_output == "encoded":
-            layers = layers[: self._n_encoder_layers]
-        return forward(X, layers)
+            return self._run("encoder", X)
+        return self._run("network", X)
 
     def inverse_transform(self, X):
         """Map the output of :meth:`transform` back to the input space.
@@ -690,7 +761,7 @@ class DenoisingAutoencoderTransformer(
             )
         if self.transform_output == "denoised":
             return X
-        return forward(X, self._forward_layers_[X.dtype][self._n_encoder_layers :])
+        return self._run("decoder", X)
 
     def score_samples(self, X):
         """Negative squared reconstruction error of each sample.
@@ -712,7 +783,7 @@ class DenoisingAutoencoderTransformer(
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        reconstruction = forward(X, self._forward_layers_[X.dtype])
+        reconstruction = self._run("network", X)
         return -np.mean((reconstruction - X) ** 2, axis=1, dtype=np.float64)
 
     def score(self, X, y=None, *, X_clean=None):
@@ -750,7 +821,7 @@ class DenoisingAutoencoderTransformer(
                 raise ValueError(
                     f"X_clean has shape {target.shape}, X has shape {X.shape}."
                 )
-        reconstruction = forward(X, self._forward_layers_[X.dtype])
+        reconstruction = self._run("network", X)
         return -float(np.mean((reconstruction - target) ** 2, dtype=np.float64))
 
     def get_feature_names_out(self, input_features=None):
@@ -775,15 +846,13 @@ class DenoisingAutoencoderTransformer(
         return super().get_feature_names_out(input_features)
 
     @property
-    def _n_encoder_layers(self):
-        return len(self._forward_layers_[np.dtype(np.float32)]) // 2
-
-    @property
     def _n_features_out(self):
         if self.transform_output == "denoised":
             return self.n_features_in_
-        code = self._forward_layers_[np.dtype(np.float32)][self._n_encoder_layers - 1]
-        return code[0].shape[1]
+        if self._forward_layers_ is None:
+            return self._compiled("encoder").n_outputs
+        layers = self._forward_layers_[np.dtype(np.float32)]
+        return layers[len(layers) // 2 - 1][0].shape[1]
 
     def __sklearn_is_fitted__(self):
         return "_network_" in self.__dict__
@@ -802,13 +871,13 @@ class DenoisingAutoencoderTransformer(
         super().__setstate__(state)
         if "_network_" in state:
             self._set_network(state["_network_"])
-            self._keras_models = None
+            self._keras_cache = {}
 
 
 # Derived from _network_, never saved: the NumPy inference weights, and the
 # Keras models built on first access to model_.
-_DERIVED_STATE = ("_forward_layers_", "_keras_models")
-_KERAS_MODELS_LOCK = threading.Lock()
+_DERIVED_STATE = ("_forward_layers_", "_keras_cache")
+_KERAS_CACHE_LOCK = threading.Lock()
 
 
 def _pool_key(architecture):
@@ -828,6 +897,27 @@ def _fitted_state_restored_on_error(estimator):
             delattr(estimator, name)
         vars(estimator).update(before)
         raise
+
+
+def _resolved_loss(output_activation, *, loss, unit_interval):
+    """``loss``, or the "auto" choice for ``output_activation``; checked."""
+    if loss == "auto":
+        # Binary cross-entropy needs targets and outputs in [0, 1].
+        sigmoid = output_activation == "sigmoid"
+        loss = "binary_crossentropy" if sigmoid and unit_interval else "mse"
+    if loss == "binary_crossentropy":
+        if not unit_interval:
+            raise ValueError(
+                "loss='binary_crossentropy' needs training data in [0, 1]; "
+                "scale X with MinMaxScaler or use loss='mse' (or 'auto')."
+            )
+        if output_activation != "sigmoid":
+            raise ValueError(
+                "loss='binary_crossentropy' needs outputs in [0, 1], i.e. a "
+                "sigmoid output (output_activation='sigmoid' or 'auto'), got "
+                f"output activation {output_activation!r}."
+            )
+    return loss
 
 
 def _seed_and_rng(random_state):
