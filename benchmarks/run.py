@@ -300,7 +300,6 @@ def main(argv=None):
     )
     print("transform done", flush=True)
 
-
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     (out / "results.md").write_text(report(results))

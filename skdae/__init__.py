@@ -4,6 +4,7 @@ Importing skdae does not import TensorFlow; it is loaded on first use.
 """
 
 from ._corruption import corrupt
+from ._onnx import to_onnx
 from ._scoring import make_corrupted_scorer
 from ._transformer import DenoisingAutoencoderTransformer
 
@@ -13,5 +14,6 @@ __all__ = [
     "DenoisingAutoencoderTransformer",
     "corrupt",
     "make_corrupted_scorer",
+    "to_onnx",
     "__version__",
 ]

@@ -53,13 +53,15 @@ class DenoisingAutoencoderTransformer(
     ----------
     hidden_layer_sizes : int or tuple of int, default=(128, 64, 32)
         Widths of the encoder's Dense layers. The decoder mirrors them and the
-        last one is the width of the code.
+        last one is the width of the code. Ignored when ``model`` is given.
 
     noise : {"gaussian", "masking", "salt_and_pepper"}, default="gaussian"
         Corruption applied while fitting. ``"gaussian"`` adds
         ``noise_factor * N(0, 1)``, ``"masking"`` zeroes a random fraction
         ``noise_factor`` of the inputs, ``"salt_and_pepper"`` sets a random
-        fraction ``noise_factor`` to the lowest or highest training value.
+        fraction ``noise_factor`` to a low or a high value, half each: 0 and 1
+        for data in [0, 1], each feature's training minimum and maximum
+        otherwise.
 
     noise_factor : float, default=0.5
         Standard deviation of the Gaussian noise, or the corrupted fraction
@@ -67,9 +69,9 @@ class DenoisingAutoencoderTransformer(
         autoencoder.
 
     clip_range : "auto", tuple of (float, float) or None, default="auto"
-        Range the corrupted inputs are clipped to. ``"auto"`` uses the
-        minimum and maximum of the training data (``(0, 1)`` for data scaled
-        to [0, 1], as in the classic recipe); None does not clip.
+        Range the corrupted inputs are clipped to. ``"auto"`` clips to
+        ``(0, 1)`` when the training data lie in [0, 1], as in the classic
+        recipe, and does not clip otherwise; None never clips.
 
     activation : str, default="relu"
         Activation of the hidden layers: one of ``"relu"``, ``"elu"``,
@@ -135,20 +137,35 @@ class DenoisingAutoencoderTransformer(
         What :meth:`transform` returns: the denoised reconstruction, with the
         width of the input, or the code (dimensionality reduction).
 
+    model : callable or None, default=None
+        The network. None builds a Dense chain from ``hidden_layer_sizes``,
+        ``activation`` and ``output_activation``. A callable
+        ``model(n_features)`` (a module-level function or a
+        :func:`functools.partial`, e.g. of a builder in
+        :mod:`skdae.architectures`) returns an uncompiled ``keras.Model``
+        mapping inputs of shape ``(n_features,)`` to outputs of that shape;
+        skdae puts its corruption layer in front of it, compiles it with
+        ``loss``, ``optimizer`` and ``learning_rate`` and trains it.
+        ``output_activation`` is then the network's own, read from its last
+        layer that has an activation. A layer named ``"code"`` enables
+        ``transform_output="encoded"``, and :meth:`inverse_transform` when
+        the layers after it form a chain. Initializers and random layers
+        without a seed of their own are seeded from ``random_state``.
+
     Attributes
     ----------
     model_ : keras.Model
         The trained autoencoder, corruption layer included (it is inactive
-        outside training). Export it with ``model_.save("dae.keras")``.
+        outside training), built from the fitted state on first access.
+        Export it with ``model_.save("dae.keras")``.
 
-    encoder_ : keras.Model
-        Input to code; shares its layers with ``model_``.
+    encoder_ : keras.Model or None
+        Input to code; shares its layers with ``model_``. None for a user's
+        network without a ``"code"`` layer.
 
-    decoder_ : keras.Model
-        Code to reconstruction; shares its layers with ``model_``.
-
-    regressor_ : scikeras.wrappers.KerasRegressor
-        The scikeras wrapper that built and holds ``model_``.
+    decoder_ : keras.Model or None
+        Code to reconstruction; shares its layers with ``model_``. None when
+        the layers after the code do not form a chain.
 
     history_ : dict of str to list of float
         Per-epoch ``loss`` (and ``val_loss`` with validation).
@@ -179,14 +196,19 @@ class DenoisingAutoencoderTransformer(
 
     Notes
     -----
-    Gaussian noise is drawn from a bank of pre-drawn standard normals (a
-    random row per sample and a random window per batch), which makes
-    per-batch noise nearly free; the bank holds about 2 million distinct noise
-    vectors for 28 x 28 images. See :class:`skdae._model.Corruption`.
+    Noise is drawn fresh for every batch from Keras's stateless random
+    generators, seeded from ``random_state``: Gaussian noise is exactly
+    i.i.d. normal. An epoch runs as one compiled TensorFlow call. Fits of an
+    architecture already fitted in the process reuse its traced training
+    step, re-initialised in place, which makes small refits (as in a search)
+    cheap; the results are those of a new network.
 
-    :meth:`transform` runs the trained network in NumPy with weights copied
-    from ``model_`` at the end of fitting: it is much faster than
-    ``model_.predict``, and modifying ``model_`` afterwards does not affect it.
+    The fitted state is plain (the network's Keras configuration as JSON and
+    its weights as NumPy arrays), so the transformer pickles and saves with
+    skops without live Keras objects. :meth:`transform` runs a Dense chain in
+    NumPy with those weights, and other networks through a compiled Keras
+    function: both are much faster than ``model_.predict``. Modifying
+    ``model_`` does not affect the transformer.
 
     References
     ----------

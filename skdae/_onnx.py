@@ -1,0 +1,169 @@
+"""ONNX export through skl2onnx: :func:`to_onnx`.
+
+skl2onnx converts scikit-learn pipelines step by step, with a shape
+calculator and a converter registered for each estimator type. This module
+registers skdae's: the trained Dense chain becomes standard ONNX operators
+(``MatMul``, ``Add`` and one operator per activation) in float32, for the
+denoised output and for the code. skl2onnx and onnxruntime are the ``onnx``
+extra; this module imports skl2onnx only when called.
+"""
+
+import numpy as np
+
+from ._transformer import DenoisingAutoencoderTransformer
+
+_ALIAS = "SkdaeDenoisingAutoencoderTransformer"
+
+
+def _skl2onnx():
+    try:
+        import skl2onnx
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError(
+            'ONNX export needs skl2onnx: pip install "skdae[onnx]"'
+        ) from exc
+    return skl2onnx
+
+
+def register_converter():
+    """Register skdae's shape calculator and converter with skl2onnx.
+
+    Afterwards ``skl2onnx.to_onnx`` and ``skl2onnx.convert_sklearn`` convert
+    the transformer, and pipelines containing it, in this process.
+    :func:`to_onnx` calls it.
+    """
+    skl2onnx = _skl2onnx()
+    skl2onnx.update_registered_converter(
+        DenoisingAutoencoderTransformer,
+        _ALIAS,
+        _shape_calculator,
+        _converter,
+    )
+
+
+def to_onnx(estimator, X_sample, **kwargs):
+    """Convert a fitted transformer, or a pipeline containing one, to ONNX.
+
+    Registers skdae's converter with skl2onnx (see below), then calls
+    :func:`skl2onnx.to_onnx`. The network is written with standard ONNX
+    operators in float32: ``X_sample`` is cast to float32, so the model's
+    input is float32.
+
+    Parameters
+    ----------
+    estimator : DenoisingAutoencoderTransformer or Pipeline
+        Fitted. The transformer's ``transform_output`` decides whether the
+        ONNX model outputs the denoised reconstruction or the code.
+    X_sample : array-like of shape (n_samples, n_features)
+        A few rows of input, from which skl2onnx infers the input's type.
+    **kwargs
+        Passed to :func:`skl2onnx.to_onnx` (``target_opset``, ``options``,
+        ...).
+
+    Returns
+    -------
+    onnx_model : onnx.ModelProto
+        Run it with onnxruntime, or save it with ``onnx_model.SerializeToString()``.
+
+    Raises
+    ------
+    ValueError
+        For a network that is not a Dense chain (``model=`` given), which
+        standard operators are not written for.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_digits
+    >>> from skdae import DenoisingAutoencoderTransformer, to_onnx
+    >>> X = load_digits().data / 16.0
+    >>> dae = DenoisingAutoencoderTransformer((16, 8), epochs=1).fit(X)
+    >>> onx = to_onnx(dae, X[:5])
+    >>> [node.op_type for node in onx.graph.node][:3]
+    ['MatMul', 'Add', 'Relu']
+    """
+    register_converter()
+    X_sample = np.asarray(X_sample, dtype=np.float32)
+    return _skl2onnx().to_onnx(estimator, X_sample, **kwargs)
+
+
+def _output_width(transformer):
+    return transformer._n_features_out
+
+
+def _shape_calculator(operator):
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
+
+    transformer = operator.raw_operator
+    n = operator.inputs[0].get_first_dimension()
+    tensor_type = (
+        DoubleTensorType
+        if isinstance(operator.inputs[0].type, DoubleTensorType)
+        else FloatTensorType
+    )
+    operator.outputs[0].type = tensor_type([n, _output_width(transformer)])
+
+
+def _activation(name, h, opv):
+    from skl2onnx.algebra import onnx_ops as ops
+
+    if name == "linear":
+        return h
+    if name == "relu":
+        return ops.OnnxRelu(h, op_version=opv)
+    if name == "sigmoid":
+        return ops.OnnxSigmoid(h, op_version=opv)
+    if name == "tanh":
+        return ops.OnnxTanh(h, op_version=opv)
+    if name == "elu":
+        return ops.OnnxElu(h, alpha=1.0, op_version=opv)
+    if name == "selu":
+        return ops.OnnxSelu(
+            h, alpha=1.6732632423543772, gamma=1.0507009873554805, op_version=opv
+        )
+    if name == "leaky_relu":  # keras.activations.leaky_relu's default slope
+        return ops.OnnxLeakyRelu(h, alpha=0.2, op_version=opv)
+    if name == "softplus":
+        return ops.OnnxSoftplus(h, op_version=opv)
+    if name in ("swish", "silu"):
+        return ops.OnnxMul(h, ops.OnnxSigmoid(h, op_version=opv), op_version=opv)
+    if name == "gelu":  # Keras's exact form: x / 2 * (1 + erf(x / sqrt(2)))
+        half = np.array([0.5], dtype=np.float32)
+        one = np.array([1.0], dtype=np.float32)
+        root2 = np.array([np.sqrt(2.0)], dtype=np.float32)
+        erf = ops.OnnxErf(ops.OnnxDiv(h, root2, op_version=opv), op_version=opv)
+        return ops.OnnxMul(
+            ops.OnnxMul(h, half, op_version=opv),
+            ops.OnnxAdd(erf, one, op_version=opv),
+            op_version=opv,
+        )
+    raise ValueError(f"No ONNX form for the activation {name!r}.")  # pragma: no cover
+
+
+def _converter(scope, operator, container):
+    from onnx import TensorProto
+    from skl2onnx.algebra import onnx_ops as ops
+    from skl2onnx.common.data_types import DoubleTensorType
+
+    transformer = operator.raw_operator
+    if transformer._forward_layers_ is None:
+        raise ValueError(
+            "Only the default Dense network converts to ONNX with standard "
+            "operators; this transformer was fitted with model=... . Export "
+            "its Keras network (transformer.model_) with tf2onnx instead."
+        )
+    opv = container.target_opset
+    layers = transformer._forward_layers_[np.dtype(np.float32)]
+    if transformer.transform_output == "encoded":
+        layers = layers[: len(layers) // 2]
+    double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    h = operator.inputs[0]
+    if double:
+        h = ops.OnnxCast(h, to=TensorProto.FLOAT, op_version=opv)
+    for kernel, bias, activation in layers:
+        h = ops.OnnxAdd(ops.OnnxMatMul(h, kernel, op_version=opv), bias, op_version=opv)
+        h = _activation(activation, h, opv)
+    if double:
+        h = ops.OnnxCast(h, to=TensorProto.DOUBLE, op_version=opv)
+    output = ops.OnnxIdentity(h, op_version=opv, output_names=operator.outputs[:1])
+    output.add_to(scope, container)

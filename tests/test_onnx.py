@@ -1,0 +1,106 @@
+"""ONNX export: the network as standard operators, checked in onnxruntime."""
+
+import numpy as np
+import onnxruntime as rt
+import pytest
+import skl2onnx
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdae import DenoisingAutoencoderTransformer, to_onnx
+from skdae._forward import ACTIVATIONS
+from skdae.architectures import conv_autoencoder
+
+TINY = {"hidden_layer_sizes": (16, 8), "epochs": 2, "random_state": 0}
+
+
+def run(onnx_model, X):
+    session = rt.InferenceSession(
+        onnx_model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    return session.run(None, {session.get_inputs()[0].name: X.astype(np.float32)})
+
+
+@pytest.mark.parametrize("output", ["denoised", "encoded"])
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_transformer_matches_onnxruntime(digits, activation, output):
+    X = digits[0][:300]
+    dae = DenoisingAutoencoderTransformer(
+        **TINY, activation=activation, transform_output=output
+    ).fit(X)
+    onnx_model = to_onnx(dae, X[:5])
+    assert {node.domain for node in onnx_model.graph.node} <= {"", "ai.onnx"}
+    (got,) = run(onnx_model, digits[2])
+    want = dae.transform(digits[2].astype(np.float32))
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def test_pipelines_give_the_same_labels_and_probabilities(digits):
+    X, y = digits[0], digits[3]
+    pipes = [
+        Pipeline(
+            [
+                ("dae", DenoisingAutoencoderTransformer(**TINY)),
+                ("clf", LogisticRegression(max_iter=500)),
+            ]
+        ),
+        Pipeline(
+            [
+                ("scale", StandardScaler()),
+                (
+                    "dae",
+                    DenoisingAutoencoderTransformer(
+                        **TINY, activation="tanh", transform_output="encoded"
+                    ),
+                ),
+                ("clf", LogisticRegression(max_iter=500)),
+            ]
+        ),
+    ]
+    X_test = digits[2].astype(np.float32)
+    for pipe in pipes:
+        pipe.fit(X, y)
+        labels, probabilities = run(
+            to_onnx(pipe, X[:5], options={"zipmap": False}), X_test
+        )
+        np.testing.assert_array_equal(labels, pipe.predict(X_test))
+        np.testing.assert_allclose(probabilities, pipe.predict_proba(X_test), atol=1e-4)
+
+
+def test_registration_serves_skl2onnx_own_functions(fitted, digits):
+    to_onnx(fitted, digits[0][:5])  # registers
+    X = digits[2]
+    for convert in (
+        lambda: skl2onnx.to_onnx(fitted, X[:5].astype(np.float32)),
+        lambda: skl2onnx.convert_sklearn(
+            fitted,
+            initial_types=[
+                ("X", skl2onnx.common.data_types.FloatTensorType([None, 64]))
+            ],
+        ),
+    ):
+        (got,) = run(convert(), X)
+        np.testing.assert_allclose(
+            got, fitted.transform(X.astype(np.float32)), atol=1e-5
+        )
+    # A float64 input is cast to float32 inside the graph and back.
+    onnx_model = skl2onnx.to_onnx(fitted, X[:5])
+    session = rt.InferenceSession(
+        onnx_model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    (got,) = session.run(None, {session.get_inputs()[0].name: X})
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, fitted.transform(X), atol=1e-5)
+
+
+def test_other_networks_get_a_clear_error(digits):
+    from functools import partial
+
+    dae = DenoisingAutoencoderTransformer(
+        model=partial(conv_autoencoder, image_shape=(8, 8), filters=(4,), code_size=4),
+        epochs=1,
+    ).fit(digits[0][:100])
+    with pytest.raises(ValueError, match="Only the default Dense network.*tf2onnx"):
+        to_onnx(dae, digits[0][:5])
