@@ -4,6 +4,7 @@ Importing skdae does not import TensorFlow; it is loaded on first use.
 """
 
 from ._corruption import corrupt
+from ._display import LossCurveDisplay, ReconstructionDisplay
 from ._onnx import to_onnx
 from ._scoring import make_corrupted_scorer
 from ._transformer import DenoisingAutoencoderTransformer
@@ -12,6 +13,8 @@ __version__ = "0.2.0"
 
 __all__ = [
     "DenoisingAutoencoderTransformer",
+    "LossCurveDisplay",
+    "ReconstructionDisplay",
     "corrupt",
     "make_corrupted_scorer",
     "to_onnx",
