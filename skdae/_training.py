@@ -16,7 +16,9 @@ epoch's logs.
 """
 
 import functools
+import sys
 import threading
+import time
 from collections import OrderedDict
 from contextlib import contextmanager
 
@@ -162,6 +164,24 @@ def pooled_trainer(key, build, loss):
                     del _POOL[oldest]
 
 
+class _EpochLines(keras.callbacks.Callback):
+    """One line per epoch: its number, its logs and its time."""
+
+    def __init__(self, epochs):
+        super().__init__()
+        self.epochs = epochs
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        values = " - ".join(f"{k}: {v:.4f}" for k, v in (logs or {}).items())
+        seconds = time.perf_counter() - self._start
+        print(
+            f"Epoch {epoch + 1}/{self.epochs} - {values} - {seconds:.2f} s", flush=True
+        )
+
+
 class _StopOnNonFiniteLoss(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         loss = (logs or {}).get("loss")
@@ -203,10 +223,14 @@ def train(
         validation = tuple(tf.convert_to_tensor(v) for v in validation_data)
     batch = tf.constant(int(batch_size), tf.int32)
     steps = -(-rows.shape[0] // int(batch_size))
+    # A progress bar is for terminals; in a file or a pipe, and for
+    # verbose=2, one line per epoch.
+    progress_bar = verbose == 1 and sys.stdout.isatty()
+    lines = [] if progress_bar or verbose == 0 else [_EpochLines(epochs)]
     callback_list = keras.callbacks.CallbackList(
-        [*callbacks, _StopOnNonFiniteLoss()],
+        [*callbacks, *lines, _StopOnNonFiniteLoss()],
         add_history=False,
-        add_progbar=verbose != 0,
+        add_progbar=progress_bar,
         model=model,
         verbose=verbose,
         epochs=epochs,

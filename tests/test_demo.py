@@ -42,3 +42,53 @@ def test_psnr():
 
     X = np.zeros((2, 2))
     assert psnr(X + 0.1, X) == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--epochs", "0"], "--epochs: must be at least 1"),
+        (["--epochs", "-3"], "--epochs: must be at least 1"),
+        (["--epochs", "two"], "--epochs: invalid int value"),
+        (["--noise-factor", "-1"], "--noise-factor: must be at least 0"),
+        (["--noise-factor", "nan"], "--noise-factor: must be at least 0"),
+        (["--noise", "masking", "--noise-factor", "2"], "must be at most 1"),
+        (["--max-train", "0"], "--max-train: must be at least 1"),
+        (["--verbose", "5"], "--verbose: invalid choice"),
+    ],
+)
+def test_invalid_options_are_argparse_errors(options, message):
+    done = subprocess.run(
+        [sys.executable, "-m", "skdae", "demo", *options],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("skdae demo: error:")
+
+
+def test_version():
+    from skdae import __version__
+
+    done = subprocess.run(
+        [sys.executable, "-m", "skdae", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"skdae {__version__}"
+
+
+def test_output_to_a_file_has_one_line_per_epoch_at_most(tmp_path):
+    # stdout is a pipe here, not a terminal: no progress bar.
+    done = subprocess.run(
+        [sys.executable, "-m", "skdae", "demo", "--epochs", "4"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\b" not in done.stdout and "\x1b[" not in done.stdout
+    assert len(done.stdout.splitlines()) <= 4 + 20  # epochs + the report
+    # The default folder is per dataset.
+    assert (tmp_path / "skdae-demo-output" / "digits" / "denoising.png").exists()
