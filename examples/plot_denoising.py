@@ -14,7 +14,12 @@ from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
 from sklearn.model_selection import train_test_split
 
-from skdae import DenoisingAutoencoderTransformer, corrupt
+from skdae import (
+    DenoisingAutoencoderTransformer,
+    LossCurveDisplay,
+    ReconstructionDisplay,
+    corrupt,
+)
 
 X = load_digits().data / 16.0
 X_train, X_test = train_test_split(X, random_state=0)
@@ -30,25 +35,18 @@ for name, images in [("noisy", X_noisy), ("skdae", X_denoised), ("PCA(16)", X_pc
     print(f"{name:>8}: MSE {np.mean((images - X_test) ** 2):.4f}")
 
 # %%
-# Rows: original, noisy, denoised by skdae, denoised by PCA.
-rows = [X_test, X_noisy, X_denoised, X_pca]
-labels = ["original", "noisy", "skdae", "PCA(16)"]
-fig, axes = plt.subplots(4, 8, figsize=(8, 4.4))
-for r, (images, label) in enumerate(zip(rows, labels, strict=True)):
-    for c in range(8):
-        axes[r, c].imshow(images[c].reshape(8, 8), cmap="gray", vmin=0, vmax=1)
-        axes[r, c].set_xticks([])
-        axes[r, c].set_yticks([])
-    axes[r, 0].set_ylabel(label)
-fig.tight_layout()
+# :class:`~skdae.ReconstructionDisplay` shows clean images, the noisy inputs
+# and their reconstructions, for skdae and for PCA.
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 5), layout="constrained")
+for ax, name, estimator in ((top, "skdae", dae), (bottom, "PCA(16)", pca)):
+    ReconstructionDisplay.from_estimator(
+        estimator, X_noisy, X_clean=X_test, image_shape=(8, 8), n_samples=8, ax=ax
+    )
+    ax.set_title(name, loc="left")
 plt.show()
 
 # %%
-# The training curve: the loss of reconstructing clean images from corrupted
-# ones.
-plt.figure(figsize=(5, 3))
-plt.plot(dae.history_["loss"])
-plt.xlabel("epoch")
-plt.ylabel(dae.loss_)
-plt.tight_layout()
+# :class:`~skdae.LossCurveDisplay` draws the training curve: the loss of
+# reconstructing clean images from corrupted ones.
+LossCurveDisplay.from_estimator(dae)
 plt.show()

@@ -341,8 +341,8 @@ class DenoisingAutoencoderTransformer(
         ``set_params`` between calls take effect. Changes to the network or
         the training setup (``hidden_layer_sizes``, ``activation``,
         ``output_activation``, ``loss``, ``optimizer``, ``noise``,
-        ``clip_range``) cannot, and raise a ValueError: call :meth:`fit` to
-        start over.
+        ``clip_range``, ``model``) cannot, and raise a ValueError: call
+        :meth:`fit` to start over.
 
         Parameters
         ----------
