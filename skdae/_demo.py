@@ -218,14 +218,13 @@ def _save_figures(out, X_test, X_noisy, shape, dae, pca, k):
 
     from ._display import LossCurveDisplay, ReconstructionDisplay
 
-    fig = Figure(figsize=(11, 6.5))
+    fig = Figure(figsize=(11, 6.5), layout="constrained")
     top, bottom = fig.subplots(2, 1)
     for ax, name, estimator in ((top, "skdae", dae), (bottom, f"PCA({k})", pca)):
         ReconstructionDisplay.from_estimator(
             estimator, X_noisy, X_clean=X_test, image_shape=shape, ax=ax
         )
         ax.set_title(f"{name}: clean, noisy input, reconstruction", loc="left")
-    fig.tight_layout()
     grid = out / "denoising.png"
     fig.savefig(grid, dpi=100)
 

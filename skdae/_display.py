@@ -111,7 +111,7 @@ class ReconstructionDisplay:
         rows = [] if self.X_clean is None else [("clean", self.X_clean)]
         return [*rows, ("input", self.X), ("reconstruction", self.X_reconstructed)]
 
-    def plot(self, ax=None, *, cmap="gray_r"):
+    def plot(self, ax=None, *, cmap="gray_r", vmin=None, vmax=None):
         """Draw the samples.
 
         Parameters
@@ -120,6 +120,10 @@ class ReconstructionDisplay:
             Axes to draw on; None makes a new figure.
         cmap : str, default="gray_r"
             Colour map of the images.
+        vmin, vmax : float or None, default=None
+            Range of the colour map. None takes the range of the inputs (and
+            the clean samples), so that reconstructions of different
+            estimators drawn on the same data share one scale.
 
         Returns
         -------
@@ -129,13 +133,16 @@ class ReconstructionDisplay:
         ax = _axes(ax)
         rows = self._rows()
         if self.image_shape is not None:
-            self._plot_images(ax, rows, cmap)
+            shown = [samples for name, samples in rows if name != "reconstruction"]
+            vmin = min(np.min(x) for x in shown) if vmin is None else vmin
+            vmax = max(np.max(x) for x in shown) if vmax is None else vmax
+            self._plot_images(ax, rows, cmap, vmin, vmax)
         else:
             self._plot_lines(ax, rows)
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
-    def _plot_images(self, ax, rows, cmap):
+    def _plot_images(self, ax, rows, cmap, vmin, vmax):
         # One mosaic image, so that any single Axes can hold the whole grid.
         shape = tuple(self.image_shape)
         height, width = shape[:2]
@@ -151,7 +158,9 @@ class ReconstructionDisplay:
                 mosaic[top : top + height, left : left + width] = np.reshape(
                     sample, shape
                 )
-        ax.imshow(mosaic.squeeze(), cmap=cmap, interpolation="nearest")
+        ax.imshow(
+            mosaic.squeeze(), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
+        )
         ax.set_xticks([])
         ax.set_yticks([r * (height + gap) + height / 2 for r in range(len(rows))])
         ax.set_yticklabels([name for name, _ in rows])
