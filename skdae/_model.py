@@ -4,12 +4,16 @@ Importing this module imports Keras (and TensorFlow); reach it through
 :func:`skdae._backend.keras_side`, which imports TensorFlow quietly.
 """
 
+import functools
+import json
+import math
 import random
 import threading
 from contextlib import contextmanager
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import layers, ops
 
 from ._corruption import NOISE_TYPES
@@ -179,7 +183,7 @@ _PYTHON_RANDOM_LOCK = threading.Lock()
 
 
 @contextmanager
-def _python_random_seeded(seed):
+def python_random_seeded(seed):
     """Seed Python's global generator for a block; restore it afterwards."""
     with _PYTHON_RANDOM_LOCK:
         state = random.getstate()
@@ -203,7 +207,7 @@ def build_custom_autoencoder(
     ``resolve_loss(output_activation)`` gives the loss to compile with.
     """
     corruption_seed, build_seed = _seeds(seed, 2)
-    with _python_random_seeded(build_seed):
+    with python_random_seeded(build_seed):
         user = network(n_features)
     if not isinstance(user, keras.Model):
         raise TypeError(
@@ -245,26 +249,76 @@ def output_activation_of(model):
     return "linear"
 
 
-def reinitialize(model, *, seed, noise_factor, learning_rate):
+class Reinitializer:
     """Reset a model made by :func:`build_autoencoder` in place, for a new fit.
 
-    The weights, the noise generator and the optimizer state become exactly
-    what ``build_autoencoder(..., seed=seed)`` would have created, so that a
-    reused model trains as a new one would; ``noise_factor`` and
-    ``learning_rate`` are set.
+    ``reinitializer(seed=..., noise_factor=..., learning_rate=...)`` makes the
+    weights, the noise generator and the optimizer state exactly what
+    ``build_autoencoder(..., seed=seed)`` creates (Keras's Glorot-uniform
+    draws, bit for bit), so that a reused model trains as a new one would,
+    and sets ``noise_factor`` and ``learning_rate``. It runs as one compiled
+    call: assigning each variable from Python costs more than a small fit's
+    epoch.
     """
-    dense = _dense_layers(model)
-    seeds = _seeds(seed, len(dense) + 1)  # as many as build_autoencoder draws
-    corruption = corruption_layer(model)
-    corruption.seed = seeds[0]
-    corruption.seed_generator.state.assign([seeds[0], 0])
+
+    def __init__(self, model):
+        self.model = model
+        self._dense = _dense_layers(model)
+        self._corruption = corruption_layer(model)
+        # A partial: its own tracing statistics (see skdae._training.Trainer).
+        self._reset = tf.function(
+            functools.partial(_reset_variables, self),
+            input_signature=[
+                tf.TensorSpec((len(self._dense) + 1,), tf.int64),
+                tf.TensorSpec((), tf.float32),
+                tf.TensorSpec((), tf.float32),
+            ],
+        )
+
+    def __call__(self, *, seed, noise_factor, learning_rate):
+        seeds = _seeds(seed, len(self._dense) + 1)  # as build_autoencoder draws
+        self._reset(tf.constant(seeds, tf.int64), noise_factor, learning_rate)
+
+
+def architecture_config(model):
+    """The model's Keras configuration as JSON, without its seeds.
+
+    The same for every fit of a pooled model, whatever seeds its weights and
+    noise were drawn from: the saved variables carry those.
+    """
+
+    def unseeded(node):
+        if isinstance(node, dict):
+            return {k: None if k == "seed" else unseeded(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [unseeded(v) for v in node]
+        return node
+
+    return json.dumps(unseeded(keras.saving.serialize_keras_object(model)))
+
+
+def _reset_variables(reinitializer, seeds, noise_factor, learning_rate):
+    model, corruption = reinitializer.model, reinitializer._corruption
+    state = corruption.seed_generator.state
+    zero = tf.zeros((), tf.int64)
+    state.assign(tf.cast(tf.stack([seeds[0], zero]), state.dtype))
     corruption.noise_factor.assign(noise_factor)
-    for layer, layer_seed in zip(dense, seeds[1:], strict=True):
-        layer.kernel_initializer = keras.initializers.GlorotUniform(seed=layer_seed)
-        layer.kernel.assign(layer.kernel_initializer(layer.kernel.shape))
-        layer.bias.assign(ops.zeros_like(layer.bias))
+    for i, layer in enumerate(reinitializer._dense):
+        fan_in, fan_out = layer.kernel.shape
+        # keras.initializers.GlorotUniform, with Keras's own arithmetic.
+        limit = math.sqrt(3.0 / max(1.0, (fan_in + fan_out) / 2.0))
+        layer.kernel.assign(
+            tf.random.stateless_uniform(
+                layer.kernel.shape,
+                seed=tf.stack([seeds[i + 1], zero]),
+                minval=-limit,
+                maxval=limit,
+                dtype=layer.kernel.dtype,
+            )
+        )
+        layer.bias.assign(tf.zeros_like(layer.bias))
     for variable in model.optimizer.variables:
-        variable.assign(ops.zeros_like(variable))
+        variable.assign(tf.zeros_like(variable))
     model.optimizer.learning_rate.assign(learning_rate)
 
 

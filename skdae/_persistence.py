@@ -16,10 +16,10 @@ import json
 import keras
 import numpy as np
 
-from ._model import dense_indices
+from ._model import dense_indices, python_random_seeded
 
 
-def network_state(model, *, dense=True):
+def network_state(model, *, dense=True, config=None):
     """The plain state of a compiled model.
 
     ``{"config", "variables", "optimizer_variables", "dense"}``: the
@@ -27,10 +27,13 @@ def network_state(model, *, dense=True):
     included, so that training continued from the state draws the noise it
     would have drawn without the round trip. ``dense`` is where the Dense
     chain's weights are, for NumPy inference, or None for a network that is
-    not one (``dense=False``).
+    not one (``dense=False``). ``config`` is the configuration's JSON when
+    the caller has it already.
     """
+    if config is None:
+        config = json.dumps(keras.saving.serialize_keras_object(model))
     return {
-        "config": json.dumps(keras.saving.serialize_keras_object(model)),
+        "config": config,
         "variables": [np.array(v.numpy()) for v in model.variables],
         "optimizer_variables": [np.array(v.numpy()) for v in model.optimizer.variables],
         "dense": dense_indices(model) if dense else None,
@@ -40,7 +43,10 @@ def network_state(model, *, dense=True):
 def rebuild_network(state):
     """The compiled model that :func:`network_state` described."""
     config = json.loads(state["config"])
-    model = keras.saving.deserialize_keras_object(config, safe_mode=True)
+    # Layers saved without a seed draw one from Python's global generator
+    # when they are made; the saved variables then replace what they drew.
+    with python_random_seeded(0):
+        model = keras.saving.deserialize_keras_object(config, safe_mode=True)
     model.optimizer.build(model.trainable_variables)
     assign_network(model, state)
     return model

@@ -63,6 +63,11 @@ class Trainer:
 
     def __init__(self, model, loss):
         self.model = model
+        # What resets the model for a new fit, for a pooled trainer: set by
+        # the caller that knows the architecture.
+        self.reinitializer = None
+        # The model's configuration (JSON), when the same for every fit.
+        self.config = None
         self.loss_fn = keras.losses.get(loss)
         n_features = model.inputs[0].shape[-1]
         data = tf.TensorSpec((None, n_features), tf.float32)

@@ -449,15 +449,19 @@ class DenoisingAutoencoderTransformer(
                 build=lambda: side.scikeras.build_model(build_fn, X32[:1]),
                 loss=loss,
             ) as trainer:
-                side.model.reinitialize(
-                    trainer.model,
+                if trainer.reinitializer is None:
+                    trainer.reinitializer = side.model.Reinitializer(trainer.model)
+                    trainer.config = side.model.architecture_config(trainer.model)
+                trainer.reinitializer(
                     seed=seed,
                     noise_factor=float(self.noise_factor),
                     learning_rate=float(self.learning_rate),
                 )
                 history = train(trainer)
-                _check_converged(history, trainer.model, self.learning_rate)
-                network = side.persistence.network_state(trainer.model)
+                network = side.persistence.network_state(
+                    trainer.model, config=trainer.config
+                )
+            _check_converged(history, network, self.learning_rate)
         else:
             # A user's network is built anew and owned from the start.
             model = side.scikeras.build_model(
@@ -480,8 +484,8 @@ class DenoisingAutoencoderTransformer(
             )
             output_activation, loss = side.model.output_activation_of(model), model.loss
             history = train(side.training.Trainer(model, loss))
-            _check_converged(history, model, self.learning_rate)
             network = side.persistence.network_state(model, dense=False)
+            _check_converged(history, network, self.learning_rate)
             architecture = {"config": network["config"]}
             keras_models = (model, *side.model.split_autoencoder(model))
         # Keras models and compiled inference, made on first use; a dict
@@ -540,11 +544,13 @@ class DenoisingAutoencoderTransformer(
                 verbose=self.verbose,
                 rng=rng,
             )
-            # On divergence the fitted network is left as it was.
-            _check_converged(new, model, self.learning_rate)
             network = side.persistence.network_state(
-                model, dense=network["dense"] is not None
+                model,
+                dense=network["dense"] is not None,
+                config=network["config"],  # partial_fit changes no architecture
             )
+        # On divergence the fitted network is left as it was.
+        _check_converged(new, network, self.learning_rate)
         history = {}
         for key in {*self.history_, *new}:
             old = self.history_.get(key, [np.nan] * self.n_iter_)
@@ -992,11 +998,11 @@ def _normalized_sample_weight(sample_weight, X):
     return (weights * (X.shape[0] / total)).astype(np.float32)
 
 
-def _check_converged(history, model, learning_rate):
+def _check_converged(history, network, learning_rate):
     """Raise a ValueError naming the likely causes if training diverged."""
     losses = np.asarray(history.get("loss", []), dtype=float)
     if np.isfinite(losses).all() and all(
-        np.isfinite(w).all() for w in model.get_weights()
+        np.isfinite(v).all() for v in network["variables"]
     ):
         return
     bad = np.flatnonzero(~np.isfinite(losses))
