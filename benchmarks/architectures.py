@@ -26,6 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from searches import median_ms  # noqa: E402  (benchmarks/ is on sys.path)
+
 from skdae import DenoisingAutoencoderTransformer, corrupt  # noqa: E402
 from skdae._data import load_dataset  # noqa: E402
 from skdae.architectures import conv_autoencoder, unet  # noqa: E402
@@ -36,15 +38,6 @@ NETWORKS = {
     "conv_autoencoder": {"model": partial(conv_autoencoder, image_shape=(28, 28))},
     "unet": {"model": partial(unet, image_shape=(28, 28))},
 }
-
-
-def median_ms(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
 
 
 class EpochTimes:
