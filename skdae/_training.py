@@ -187,11 +187,15 @@ class _EpochLines(keras.callbacks.Callback):
         )
 
 
-class _StopOnNonFiniteLoss(keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not np.isfinite(loss):
-            self.model.stop_training = True
+class _NoHooks:
+    """Stands in for a ``CallbackList`` when no callback is used."""
+
+    def __getattr__(self, name):
+        return _do_nothing
+
+
+def _do_nothing(*args, **kwargs):
+    pass
 
 
 def train(
@@ -232,34 +236,39 @@ def train(
     # verbose=2, one line per epoch.
     progress_bar = verbose == 1 and sys.stdout.isatty()
     lines = [] if progress_bar or verbose == 0 else [_EpochLines(epochs)]
-    callback_list = keras.callbacks.CallbackList(
-        [*callbacks, *lines, _StopOnNonFiniteLoss()],
-        add_history=False,
-        add_progbar=progress_bar,
-        model=model,
-        verbose=verbose,
-        epochs=epochs,
-        steps=steps,
-    )
+    hooks = _NoHooks()
+    if callbacks or lines or progress_bar:
+        # Keras's hooks cost about as much as a small epoch: only when used.
+        hooks = keras.callbacks.CallbackList(
+            [*callbacks, *lines],
+            add_history=False,
+            add_progbar=progress_bar,
+            model=model,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps,
+        )
     history = {}
     model.stop_training = False
     try:
-        callback_list.on_train_begin()
+        hooks.on_train_begin()
         for epoch in range(initial_epoch, epochs):
-            callback_list.on_epoch_begin(epoch)
-            callback_list.on_train_batch_begin(0)
+            hooks.on_epoch_begin(epoch)
+            hooks.on_train_batch_begin(0)
             order = tf.convert_to_tensor(rng.permutation(rows))
             logs = {"loss": float(trainer._epoch(X, weights, order, batch))}
-            callback_list.on_train_batch_end(steps - 1, dict(logs))
+            hooks.on_train_batch_end(steps - 1, dict(logs))
             if validation is not None:
                 logs["val_loss"] = float(trainer._evaluate(*validation, batch))
-            callback_list.on_epoch_end(epoch, logs)
+            hooks.on_epoch_end(epoch, logs)
             for key, value in logs.items():
                 history.setdefault(key, []).append(value)
-            if model.stop_training:
+            # Stop silently at the first non-finite loss; the caller raises.
+            if model.stop_training or not np.isfinite(logs["loss"]):
                 break
-        callback_list.on_train_end(logs=None)
+        hooks.on_train_end(logs=None)
     finally:
-        for callback in callback_list.callbacks:
-            callback.set_model(None)
+        if isinstance(hooks, keras.callbacks.CallbackList):
+            for callback in hooks.callbacks:
+                callback.set_model(None)
     return history

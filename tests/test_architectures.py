@@ -154,3 +154,15 @@ def test_score_samples_detects_novelty(fitted, digits):
     scores = fitted.score_samples(np.vstack([X_test, noise]))
     is_digit = np.r_[np.ones(len(X_test)), np.zeros(len(noise))]
     assert roc_auc_score(is_digit, scores) >= 0.99
+
+
+def test_compiled_transform_is_thread_safe(conv_fitted, digits):
+    from concurrent.futures import ThreadPoolExecutor
+
+    X = digits[2]
+    chunks = [X[i : i + 1 + i % 7] for i in range(0, 300, 3)]
+    expected = [conv_fitted.transform(chunk) for chunk in chunks]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(conv_fitted.transform, chunks))
+    for got, want in zip(results, expected, strict=True):
+        np.testing.assert_allclose(got, want, atol=1e-6)
