@@ -33,13 +33,15 @@ _ALIGNMENT = 64
 def aligned_float32(X):
     """``X`` as a C-contiguous float32 array that TensorFlow can share.
 
-    Returns ``X`` itself when it already is one, otherwise one copy in a
-    64-byte-aligned buffer, so that :func:`train` holds the training data
-    without a further copy.
+    Returns ``X`` itself when it already is one (and writeable), otherwise
+    one copy in a 64-byte-aligned buffer, so that :func:`train` holds the
+    training data without a further copy. TensorFlow only reads it.
     """
     if (
         X.dtype == np.float32
         and X.flags.c_contiguous
+        # DLPack cannot share a read-only buffer.
+        and X.flags.writeable
         and X.ctypes.data % _ALIGNMENT == 0
     ):
         return X

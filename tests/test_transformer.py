@@ -544,3 +544,16 @@ def test_reused_traced_training_steps_are_invisible_in_results(digits):
         first.model_.get_weights(), again.model_.get_weights(), strict=True
     ):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("writeable", [True, False])
+def test_float32_input_is_trained_on_without_a_copy_and_left_alone(writeable):
+    from skdae._training import aligned_float32
+
+    X = aligned_float32(np.random.RandomState(0).rand(100, 8))
+    before = X.copy()
+    X.setflags(write=writeable)
+    dae = DenoisingAutoencoderTransformer((4,), epochs=2, random_state=0).fit(X)
+    np.testing.assert_array_equal(X, before)
+    assert dae.transform(X).shape == X.shape
+    assert (aligned_float32(X) is X) == writeable  # read-only: copied
