@@ -166,3 +166,19 @@ def test_compiled_transform_is_thread_safe(conv_fitted, digits):
         results = list(pool.map(conv_fitted.transform, chunks))
     for got, want in zip(results, expected, strict=True):
         np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_user_network_round_trips_through_skops(conv_fitted, digits, tmp_path):
+    import skops.io as sio
+
+    sio.dump(conv_fitted, tmp_path / "conv.skops")
+    untrusted = sio.get_untrusted_types(file=tmp_path / "conv.skops")
+    assert sorted(untrusted) == [
+        "functools.partial",
+        "skdae._transformer.DenoisingAutoencoderTransformer",
+        "skdae.architectures.conv_autoencoder",
+    ]
+    restored = sio.load(tmp_path / "conv.skops", trusted=untrusted)
+    np.testing.assert_array_equal(
+        restored.transform(digits[2]), conv_fitted.transform(digits[2])
+    )
