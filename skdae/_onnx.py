@@ -4,8 +4,9 @@ skl2onnx converts scikit-learn pipelines step by step, with a shape
 calculator and a converter registered for each estimator type. This module
 registers skdae's: the trained Dense chain becomes standard ONNX operators
 (``MatMul``, ``Add`` and one operator per activation) in float32, for the
-denoised output and for the code. skl2onnx and onnxruntime are the ``onnx``
-extra; this module imports skl2onnx only when called.
+denoised output and for the code; a network given with ``model=`` is
+converted by tf2onnx and its graph spliced in. skl2onnx, onnxruntime and
+tf2onnx are the ``onnx`` extra; this module imports them only when called.
 """
 
 import numpy as np
@@ -41,6 +42,108 @@ def register_converter():
     )
 
 
+# The newest opset tf2onnx writes; networks given with model= are converted
+# at it at most.
+TF2ONNX_MAX_OPSET = 18
+
+
+def _tf2onnx():
+    try:
+        import tf2onnx
+    except ImportError as exc:
+        raise ValueError(
+            "Networks given with model= (not a Dense chain) are converted to ONNX "
+            "by tf2onnx, which is not installed: pip install tf2onnx"
+        ) from exc
+    return tf2onnx
+
+
+def _convert_with_tf2onnx(scope, operator, container):
+    """Convert a user's network with tf2onnx and splice its graph in."""
+    from onnx import TensorProto, helper, numpy_helper
+    from skl2onnx.common.data_types import DoubleTensorType
+
+    from . import _backend
+
+    transformer = operator.raw_operator
+    opset = container.target_opset
+    if opset > TF2ONNX_MAX_OPSET:
+        raise ValueError(
+            f"tf2onnx writes ONNX opsets up to {TF2ONNX_MAX_OPSET}, and this "
+            f"conversion targets {opset}: pass target_opset={TF2ONNX_MAX_OPSET} "
+            "(skdae.to_onnx does so for such networks)."
+        )
+    tf2onnx = _tf2onnx()
+    _backend.keras_side()  # TensorFlow, imported quietly
+    import tensorflow as tf
+
+    part = "encoder" if transformer.transform_output == "encoded" else "network"
+    network = transformer._compiled(part).model  # raises if there is no encoder
+    spec = (tf.TensorSpec((None, transformer.n_features_in_), tf.float32, name="x"),)
+    function = tf.function(lambda x: network(x, training=False), input_signature=spec)
+    proto, _ = tf2onnx.convert.from_function(
+        function, input_signature=spec, opset=opset
+    )
+    graph = proto.graph
+
+    # Rename everything into this scope; the graph's input becomes the
+    # operator's (in float32) and its output, flattened, the operator's.
+    prefix = scope.get_unique_variable_name("skdae_network")
+    names = {}
+
+    def rename(name):
+        if name == "":
+            return name
+        return names.setdefault(name, f"{prefix}_{name}")
+
+    source = operator.inputs[0].full_name
+    double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    if double:
+        container.add_node(
+            "Cast", [source], [rename(graph.input[0].name)], to=TensorProto.FLOAT
+        )
+    else:
+        container.add_node("Identity", [source], [rename(graph.input[0].name)])
+    for initializer in graph.initializer:
+        value = numpy_helper.to_array(initializer)
+        container.add_initializer(
+            rename(initializer.name),
+            initializer.data_type,
+            list(value.shape),
+            value.flatten().tolist(),
+        )
+    for node in graph.node:
+        attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        container.add_node(
+            node.op_type,
+            [rename(name) for name in node.input],
+            [rename(name) for name in node.output],
+            op_domain=node.domain,
+            op_version=opset if node.domain in ("", "ai.onnx") else None,
+            name=rename(node.name or node.output[0]),
+            **attributes,
+        )
+    flat = operator.outputs[0].full_name
+    if double:
+        flat = scope.get_unique_variable_name(f"{prefix}_flat")
+    container.add_node(
+        "Flatten", [rename(graph.output[0].name)], [flat], axis=1, name=f"{prefix}_out"
+    )
+    if double:
+        container.add_node(
+            "Cast", [flat], [operator.outputs[0].full_name], to=TensorProto.DOUBLE
+        )
+
+
+def _needs_tf2onnx(estimator):
+    steps = getattr(estimator, "steps", [(None, estimator)])
+    return any(
+        isinstance(step, DenoisingAutoencoderTransformer)
+        and step._forward_layers_ is None
+        for _, step in steps
+    )
+
+
 def to_onnx(estimator, X_sample, **kwargs):
     """Convert a fitted transformer, or a pipeline containing one, to ONNX.
 
@@ -65,11 +168,9 @@ def to_onnx(estimator, X_sample, **kwargs):
     onnx_model : onnx.ModelProto
         Run it with onnxruntime, or save it with ``onnx_model.SerializeToString()``.
 
-    Raises
-    ------
-    ValueError
-        For a network that is not a Dense chain (``model=`` given), which
-        standard operators are not written for.
+    Networks given with ``model=`` are converted by tf2onnx (``pip install
+    tf2onnx``), at ONNX opset 18 at most (the newest tf2onnx writes), and
+    spliced into the graph; without tf2onnx they raise a ValueError.
 
     Examples
     --------
@@ -83,6 +184,8 @@ def to_onnx(estimator, X_sample, **kwargs):
     ['MatMul', 'Add', 'Relu']
     """
     register_converter()
+    if _needs_tf2onnx(estimator):
+        kwargs.setdefault("target_opset", TF2ONNX_MAX_OPSET)
     X_sample = np.asarray(X_sample, dtype=np.float32)
     return _skl2onnx().to_onnx(estimator, X_sample, **kwargs)
 
@@ -147,11 +250,7 @@ def _converter(scope, operator, container):
 
     transformer = operator.raw_operator
     if transformer._forward_layers_ is None:
-        raise ValueError(
-            "Only the default Dense network converts to ONNX with standard "
-            "operators; this transformer was fitted with model=... . Export "
-            "its Keras network (transformer.model_) with tf2onnx instead."
-        )
+        return _convert_with_tf2onnx(scope, operator, container)
     opv = container.target_opset
     layers = transformer._forward_layers_[np.dtype(np.float32)]
     if transformer.transform_output == "encoded":

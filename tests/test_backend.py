@@ -14,7 +14,7 @@ def test_import_does_not_import_tensorflow():
     done = run(
         "import sys, skdae\n"
         "heavy = ('tensorflow', 'keras', 'scikeras', 'skl2onnx', 'onnxruntime',\n"
-        "         'matplotlib', 'skops')\n"
+        "         'matplotlib', 'skops', 'tf2onnx')\n"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     assert done.stdout.strip() == "[]"

@@ -1,5 +1,8 @@
 """ONNX export: the network as standard operators, checked in onnxruntime."""
 
+import sys
+from functools import partial
+
 import numpy as np
 import onnxruntime as rt
 import pytest
@@ -10,7 +13,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdae import DenoisingAutoencoderTransformer, to_onnx
 from skdae._forward import ACTIVATIONS
-from skdae.architectures import conv_autoencoder
+from skdae.architectures import conv_autoencoder, unet
 
 TINY = {"hidden_layer_sizes": (16, 8), "epochs": 2, "random_state": 0}
 
@@ -95,12 +98,49 @@ def test_registration_serves_skl2onnx_own_functions(fitted, digits):
     np.testing.assert_allclose(got, fitted.transform(X), atol=1e-5)
 
 
-def test_other_networks_get_a_clear_error(digits):
-    from functools import partial
+NETWORKS = {
+    "conv": partial(conv_autoencoder, image_shape=(8, 8), filters=(4,), code_size=8),
+    "unet": partial(unet, image_shape=(8, 8), filters=(4, 8)),
+}
 
+
+@pytest.mark.parametrize("output", ["denoised", "encoded"])
+@pytest.mark.parametrize("network", sorted(NETWORKS))
+def test_user_networks_convert_through_tf2onnx(digits, network, output):
+    X = digits[0][:300]
     dae = DenoisingAutoencoderTransformer(
-        model=partial(conv_autoencoder, image_shape=(8, 8), filters=(4,), code_size=4),
-        epochs=1,
-    ).fit(digits[0][:100])
-    with pytest.raises(ValueError, match="Only the default Dense network.*tf2onnx"):
+        model=NETWORKS[network], epochs=1, random_state=0, transform_output=output
+    ).fit(X)
+    (got,) = run(to_onnx(dae, X[:5]), digits[2])
+    want = dae.transform(digits[2].astype(np.float32))
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def test_pipeline_with_a_user_network(digits):
+    X, y = digits[0], digits[3]
+    pipe = Pipeline(
+        [
+            (
+                "dae",
+                DenoisingAutoencoderTransformer(
+                    model=NETWORKS["conv"], epochs=1, random_state=0
+                ),
+            ),
+            ("clf", LogisticRegression(max_iter=300)),
+        ]
+    ).fit(X, y)
+    X_test = digits[2].astype(np.float32)
+    labels, probabilities = run(to_onnx(pipe, X[:5], options={"zipmap": False}), X_test)
+    np.testing.assert_array_equal(labels, pipe.predict(X_test))
+    np.testing.assert_allclose(probabilities, pipe.predict_proba(X_test), atol=1e-4)
+
+
+def test_user_networks_need_tf2onnx_and_its_opsets(digits, monkeypatch):
+    dae = DenoisingAutoencoderTransformer(model=NETWORKS["conv"], epochs=1)
+    dae.fit(digits[0][:100])
+    with pytest.raises(ValueError, match="pass target_opset=18"):
+        to_onnx(dae, digits[0][:5], target_opset=21)
+    monkeypatch.setitem(sys.modules, "tf2onnx", None)
+    with pytest.raises(ValueError, match="pip install tf2onnx"):
         to_onnx(dae, digits[0][:5])
