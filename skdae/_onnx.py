@@ -168,9 +168,9 @@ def to_onnx(estimator, X_sample, **kwargs):
     onnx_model : onnx.ModelProto
         Run it with onnxruntime, or save it with ``onnx_model.SerializeToString()``.
 
-    Networks given with ``model=`` are converted by tf2onnx (``pip install
-    tf2onnx``), at ONNX opset 18 at most (the newest tf2onnx writes), and
-    spliced into the graph; without tf2onnx they raise a ValueError.
+    Networks given with ``model=`` are converted by tf2onnx (in the ``onnx``
+    extra), at ONNX opset 18 at most (the newest tf2onnx writes), and spliced
+    into the graph; without tf2onnx they raise a ValueError.
 
     Examples
     --------
