@@ -552,7 +552,7 @@ class DenoisingAutoencoderTransformer(
         # On divergence the fitted network is left as it was.
         _check_converged(new, network, self.learning_rate)
         history = {}
-        for key in {*self.history_, *new}:
+        for key in [*self.history_, *(k for k in new if k not in self.history_)]:
             old = self.history_.get(key, [np.nan] * self.n_iter_)
             history[key] = old + new.get(key, [np.nan])
         self.history_ = history
