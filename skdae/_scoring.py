@@ -131,14 +131,21 @@ class CorruptedScorer:
         self.random_state = random_state
 
     def corrupt(self, X):
-        """The corrupted copy of ``X`` the scorer scores on."""
-        return corrupt(
+        """The corrupted copy of ``X`` the scorer scores on.
+
+        A DataFrame stays a DataFrame, with its columns and index, so that
+        estimators fitted with feature names see them.
+        """
+        noisy = corrupt(
             X,
             noise=self.noise,
             noise_factor=self.noise_factor,
             clip_range=self.clip_range,
             random_state=self.random_state,
         )
+        if hasattr(X, "columns") and hasattr(X, "index"):
+            noisy = type(X)(noisy, columns=X.columns, index=X.index)
+        return noisy
 
     def __call__(self, estimator, X, y=None, **kwargs):
         X_clean = X

@@ -155,3 +155,19 @@ def test_invalid_arguments():
         make_corrupted_scorer(noise="masking", noise_factor=2)
     with pytest.raises(ValueError, match="noise"):
         make_corrupted_scorer(noise="pink")
+
+
+def test_dataframes_keep_their_feature_names(digits):
+    import warnings
+
+    import pandas as pd
+
+    X = pd.DataFrame(digits[0][:200], columns=[f"px{i}" for i in range(64)])
+    dae = DenoisingAutoencoderTransformer((8, 4), epochs=1, random_state=0).fit(X)
+    scorer = make_corrupted_scorer(**NOISE)
+    noisy = scorer.corrupt(X)
+    assert list(noisy.columns) == list(X.columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "X does not have valid feature names"
+        score = scorer(dae, X)
+    assert score == pytest.approx(-np.mean((dae.transform(noisy) - X.to_numpy()) ** 2))
