@@ -165,6 +165,11 @@ def build_autoencoder(
         h = dense(units, activation, f"decoder_{i}")(h)
     outputs = dense(n_features, output_activation, OUTPUT_LAYER)(h)
     model = keras.Model(inputs, outputs, name="denoising_autoencoder")
+    return _compiled(model, optimizer, learning_rate, loss)
+
+
+def _compiled(model, optimizer, learning_rate, loss):
+    """``model`` compiled, with its optimizer's slots created."""
     model.compile(
         optimizer=keras.optimizers.get(
             {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
@@ -226,14 +231,8 @@ def build_custom_autoencoder(
     inputs = keras.Input((n_features,), name="input")
     corrupted = Corruption(**corruption, seed=corruption_seed, name=CORRUPTION_LAYER)
     model = keras.Model(inputs, user(corrupted(inputs)), name="denoising_autoencoder")
-    model.compile(
-        optimizer=keras.optimizers.get(
-            {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
-        ),
-        loss=resolve_loss(output_activation_of(user)),
-    )
-    model.optimizer.build(model.trainable_variables)
-    return model
+    loss = resolve_loss(output_activation_of(user))
+    return _compiled(model, optimizer, learning_rate, loss)
 
 
 def output_activation_of(model):
