@@ -360,7 +360,8 @@ class DenoisingAutoencoderTransformer(
             Transformer trained for one more epoch.
         """
         with _fitted_state_restored_on_error(self):
-            first_call = not hasattr(self, "model_")
+            # Not hasattr(self, "model_"): that would build the Keras model.
+            first_call = not self.__sklearn_is_fitted__()
             X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first_call)
             if first_call:
                 self._fit_new(X, sample_weight, epochs=1, hold_out=False)
