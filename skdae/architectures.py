@@ -35,10 +35,14 @@ def _image_shape(n_features, image_shape):
     return shape
 
 
-def _keras():
+def _image_input(n_features, image_shape):
+    """``(keras, inputs, images)``: rows of pixels in, reshaped to images."""
     from . import _backend
 
-    return _backend.keras_side().keras
+    keras = _backend.keras_side().keras
+    shape = _image_shape(n_features, image_shape)
+    inputs = keras.Input((n_features,))
+    return keras, inputs, keras.layers.Reshape(shape)(inputs)
 
 
 def _to_size(layers, x, height, width):
@@ -86,11 +90,9 @@ def conv_autoencoder(
     model : keras.Model
         Uncompiled; maps ``(n_features,)`` to ``(n_features,)``.
     """
-    keras = _keras()
+    keras, inputs, x = _image_input(n_features, image_shape)
     layers = keras.layers
-    height, width, channels = _image_shape(n_features, image_shape)
-    inputs = keras.Input((n_features,))
-    x = layers.Reshape((height, width, channels))(inputs)
+    height, width, channels = x.shape[1:]
     for f in filters:
         x = layers.Conv2D(f, kernel_size, activation="relu", padding="same")(x)
         x = layers.MaxPooling2D(2, padding="same")(x)
@@ -144,12 +146,10 @@ def unet(
     model : keras.Model
         Uncompiled; maps ``(n_features,)`` to ``(n_features,)``.
     """
-    keras = _keras()
+    keras, inputs, x = _image_input(n_features, image_shape)
     layers = keras.layers
-    height, width, channels = _image_shape(n_features, image_shape)
+    height, width, channels = x.shape[1:]
     first, bottom = filters
-    inputs = keras.Input((n_features,))
-    x = layers.Reshape((height, width, channels))(inputs)
     level = layers.Conv2D(first, kernel_size, activation="relu", padding="same")(x)
     level = layers.Conv2D(first, kernel_size, activation="relu", padding="same")(level)
     x = layers.MaxPooling2D(2, padding="same")(level)
