@@ -18,7 +18,6 @@ class CompiledInference:
     """``model(X, training=False)`` as a compiled function of NumPy arrays."""
 
     def __init__(self, model):
-        self.model = model
         spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
         self._call = tf.function(
             lambda x: model(x, training=False), input_signature=[spec]

@@ -78,7 +78,7 @@ def _convert_with_tf2onnx(scope, operator, container):
     import tensorflow as tf
 
     part = "encoder" if transformer.transform_output == "encoded" else "network"
-    network = transformer._compiled(part).model  # raises if there is no encoder
+    network = transformer._keras_view(part)  # raises if there is no encoder
     spec = (tf.TensorSpec((None, transformer.n_features_in_), tf.float32, name="x"),)
     function = tf.function(lambda x: network(x, training=False), input_signature=spec)
     proto, _ = tf2onnx.convert.from_function(

@@ -601,34 +601,40 @@ class DenoisingAutoencoderTransformer(
                 self._keras_cache["models"] = models
             return self._keras_cache["models"]
 
+    def _keras_view(self, part):
+        """The Keras ``"network"`` (without corruption), ``"encoder"`` or
+        ``"decoder"``; a clear error when the network has no such part."""
+        model, encoder, decoder = self._keras_model_views()
+        views = {
+            "network": _backend.keras_side().model.network_of(model),
+            "encoder": encoder,
+            "decoder": decoder,
+        }
+        if part != "network" and encoder is None:
+            raise ValueError(
+                "This network has no layer named 'code', where its encoder "
+                "would end: transform_output='encoded' and inverse_transform "
+                "need one. Name a layer 'code' in the network that `model` "
+                "builds."
+            )
+        if views[part] is None:
+            raise ValueError(
+                "This network has no decoder: the layers after its 'code' "
+                "layer do not form a chain from the code to the output (a "
+                "skip connection or a branch joins them), so "
+                "inverse_transform is not available."
+            )
+        return views[part]
+
     def _compiled(self, part):
-        """Compiled inference of ``"network"``, ``"encoder"`` or ``"decoder"``
-        for networks that are not a Dense chain."""
+        """Compiled inference of :meth:`_keras_view` for networks that are not
+        a Dense chain."""
         compiled = self._keras_cache.setdefault("compiled", {})
         if part not in compiled:
-            model, encoder, decoder = self._keras_model_views()
-            side = _backend.keras_side()
-            views = {
-                "network": side.model.network_of(model),
-                "encoder": encoder,
-                "decoder": decoder,
-            }
-            if part != "network" and views["encoder"] is None:
-                raise ValueError(
-                    "This network has no layer named 'code', where its encoder "
-                    "would end: transform_output='encoded' and inverse_transform "
-                    "need one. Name a layer 'code' in the network that `model` "
-                    "builds."
-                )
-            if views[part] is None:
-                raise ValueError(
-                    "This network has no decoder: the layers after its 'code' "
-                    "layer do not form a chain from the code to the output (a "
-                    "skip connection or a branch joins them), so "
-                    "inverse_transform is not available."
-                )
+            view = self._keras_view(part)
+            inference = _backend.keras_side().inference.CompiledInference(view)
             with _KERAS_CACHE_LOCK:
-                compiled.setdefault(part, side.inference.CompiledInference(views[part]))
+                compiled.setdefault(part, inference)
         return compiled[part]
 
     def _run(self, part, X):
