@@ -418,18 +418,6 @@ class DenoisingAutoencoderTransformer(
                 "value_range": value_range,
             },
         }
-        build_fn = partial(
-            side.model.build_autoencoder,
-            n_features=X.shape[1],
-            hidden_layer_sizes=hidden,
-            activation=self.activation,
-            output_activation=output_activation,
-            corruption={**architecture["corruption"], "noise_factor": 0.0},
-            loss=loss,
-            optimizer=self.optimizer,
-            learning_rate=float(self.learning_rate),
-            seed=seed,
-        )
         train = partial(
             side.training.train,
             X=X32,
@@ -445,6 +433,18 @@ class DenoisingAutoencoderTransformer(
         )
         keras_models = None
         if self.model is None:
+            build_fn = partial(
+                side.model.build_autoencoder,
+                n_features=X.shape[1],
+                hidden_layer_sizes=hidden,
+                activation=self.activation,
+                output_activation=output_activation,
+                corruption={**architecture["corruption"], "noise_factor": 0.0},
+                loss=loss,
+                optimizer=self.optimizer,
+                learning_rate=float(self.learning_rate),
+                seed=seed,
+            )
             with side.training.pooled_trainer(
                 _pool_key(architecture),
                 build=lambda: side.scikeras.build_model(build_fn, X32[:1]),
