@@ -12,6 +12,15 @@ from sklearn.utils.validation import check_array
 NOISE_TYPES = ("gaussian", "masking", "salt_and_pepper")
 
 
+def check_noise_factor(noise, noise_factor):
+    """Raise a ValueError if ``noise_factor`` is a fraction above 1."""
+    if noise != "gaussian" and noise_factor > 1:
+        raise ValueError(
+            f"noise_factor is the corrupted fraction for noise={noise!r} and "
+            f"must be in [0, 1], got {noise_factor!r}."
+        )
+
+
 def corrupt(
     X,
     *,

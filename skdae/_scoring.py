@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._corruption import NOISE_TYPES, corrupt
+from ._corruption import NOISE_TYPES, check_noise_factor, corrupt
 from ._transformer import DenoisingAutoencoderTransformer
 
 
@@ -99,11 +99,7 @@ def make_corrupted_scorer(
                 f"clip_range must be None or (low, high) with low < high, "
                 f"got {clip_range!r}."
             )
-    if noise != "gaussian" and noise_factor > 1:
-        raise ValueError(
-            f"noise_factor is the corrupted fraction for noise={noise!r} and "
-            f"must be in [0, 1], got {noise_factor!r}."
-        )
+    check_noise_factor(noise, noise_factor)
     if random_state is None:  # fresh entropy, not NumPy's global generator
         random_state = int(np.random.default_rng().integers(2**31 - 1))
     elif not isinstance(random_state, Integral):

@@ -24,7 +24,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _backend
-from ._corruption import NOISE_TYPES, corrupt
+from ._corruption import NOISE_TYPES, check_noise_factor, corrupt
 from ._forward import ACTIVATIONS, by_dtype, dense_stack, forward
 
 LOSSES = ("binary_crossentropy", "mse", "mae", "huber")
@@ -372,7 +372,7 @@ class DenoisingAutoencoderTransformer(
     def _fit_new(self, X, sample_weight, *, epochs, hold_out):
         """Train a new network on ``X`` for ``epochs`` epochs."""
         hidden = self._check_hidden_layer_sizes()
-        self._check_noise_factor()
+        check_noise_factor(self.noise, self.noise_factor)
         weights = _normalized_sample_weight(sample_weight, X)
         unit_interval = _in_unit_interval(X)
         if self.model is None:
@@ -514,7 +514,7 @@ class DenoisingAutoencoderTransformer(
                 "network; only learning_rate and noise_factor may change between "
                 "calls. Call fit to train a new network."
             )
-        self._check_noise_factor()
+        check_noise_factor(self.noise, self.noise_factor)
         weights = _normalized_sample_weight(sample_weight, X)
         if self.loss_ == "binary_crossentropy":
             _check_binary_crossentropy_data(X)
@@ -724,13 +724,6 @@ class DenoisingAutoencoderTransformer(
                     f"got {self.hidden_layer_sizes!r}."
                 )
         return tuple(int(s) for s in sizes)
-
-    def _check_noise_factor(self):
-        if self.noise != "gaussian" and self.noise_factor > 1:
-            raise ValueError(
-                f"noise_factor is the corrupted fraction for noise={self.noise!r} "
-                f"and must be in [0, 1], got {self.noise_factor!r}."
-            )
 
     def _check_clip_range(self, unit_interval):
         if self.clip_range is None:
