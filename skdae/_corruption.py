@@ -45,9 +45,11 @@ def corrupt(
         Standard deviation multiplier (gaussian) or corrupted fraction.
     clip_range : tuple of (float, float) or None, default=None
         Clip the corrupted data to this range; None does not clip.
-    value_range : tuple of (float, float) or None, default=None
-        Salt and pepper values. None uses ``clip_range`` if given, else the
-        minimum and maximum of ``X``.
+    value_range : tuple of (low, high) or None, default=None
+        Salt and pepper values: ``low`` and ``high`` are scalars, or arrays of
+        shape (n_features,) with one value per feature (column ``j`` gets
+        ``low[j]`` or ``high[j]``). None uses ``clip_range`` if given, else
+        the minimum and maximum of ``X``.
     random_state : int, RandomState instance or None, default=None
         Seed of the noise.
 
@@ -81,9 +83,23 @@ def corrupt(
                 value_range = (
                     clip_range if clip_range is not None else (X.min(), X.max())
                 )
-            low, high = value_range
-            X[u < noise_factor / 2] = low
-            X[(u >= noise_factor / 2) & (u < noise_factor)] = high
+            low, high = (_per_column(v, X) for v in value_range)
+            pepper = u < noise_factor / 2
+            salt = (u >= noise_factor / 2) & (u < noise_factor)
+            # Broadcast to X's shape, then index: column j gets value j.
+            X[pepper] = np.broadcast_to(low, X.shape)[pepper]
+            X[salt] = np.broadcast_to(high, X.shape)[salt]
     if clip_range is not None:
         np.clip(X, clip_range[0], clip_range[1], out=X)
     return X
+
+
+def _per_column(value, X):
+    """A scalar, or one value per column of ``X``, in ``X``'s dtype."""
+    value = np.asarray(value, dtype=X.dtype)
+    if value.ndim > 1 or (value.ndim == 1 and value.shape[0] != X.shape[1]):
+        raise ValueError(
+            "value_range must hold scalars or arrays of shape (n_features,) = "
+            f"({X.shape[1]},), got an array of shape {value.shape}."
+        )
+    return value

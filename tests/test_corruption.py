@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skdae import corrupt
 
@@ -45,3 +47,74 @@ def test_keeps_float32(X):
 def test_errors(X, kwargs, match):
     with pytest.raises(ValueError, match=match):
         corrupt(X, **kwargs)
+
+
+def test_salt_and_pepper_per_feature_values_go_to_their_own_column():
+    # 3 features and, with this seed, exactly 3 hits of each kind: the old
+    # code assigned the values in hit order, not by column.
+    X = np.full((4, 3), 0.5)
+    low, high = [-1.0, -2.0, -3.0], [1.0, 2.0, 3.0]
+    for seed in range(50):
+        noisy = corrupt(
+            X,
+            noise="salt_and_pepper",
+            noise_factor=0.6,
+            value_range=(low, high),
+            random_state=seed,
+        )
+        for j in range(3):
+            assert set(np.unique(noisy[:, j])) <= {0.5, low[j], high[j]}
+
+
+def test_salt_and_pepper_per_feature_values_on_any_number_of_hits():
+    X = np.random.RandomState(0).normal(size=(954, 64))
+    low, high = X.min(axis=0), X.max(axis=0)
+    noisy = corrupt(
+        X, noise="salt_and_pepper", noise_factor=0.3, value_range=(low, high)
+    )
+    hit = noisy != X
+    assert hit.any()
+    expected = np.isclose(noisy, low) | np.isclose(noisy, high)
+    assert expected[hit].all()
+
+
+def test_value_range_of_the_wrong_width_is_refused(X):
+    with pytest.raises(ValueError, match="shape \\(n_features,\\)"):
+        corrupt(X, noise="salt_and_pepper", value_range=([0, 1], [1, 2]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 30), st.integers(1, 12)),
+    noise=st.sampled_from(["gaussian", "masking", "salt_and_pepper"]),
+    noise_factor=st.floats(0, 1),
+    scale=st.floats(1e-3, 1e3),
+    offset=st.floats(-1e3, 1e3),
+    per_feature=st.booleans(),
+    seed=st.integers(0, 2**31 - 2),
+)
+def test_corrupt_properties(shape, noise, noise_factor, scale, offset, per_feature, seed):
+    X = np.random.RandomState(seed).uniform(size=shape) * scale + offset
+    value_range = None
+    if per_feature:
+        value_range = (X.min(axis=0), X.max(axis=0))
+    before = X.copy()
+    noisy = corrupt(
+        X,
+        noise=noise,
+        noise_factor=noise_factor,
+        value_range=value_range,
+        random_state=seed,
+    )
+    np.testing.assert_array_equal(X, before)
+    assert noisy.shape == X.shape and noisy.dtype == X.dtype
+    changed = noisy != X
+    if noise == "masking":
+        assert (noisy[changed] == 0).all()
+    elif noise == "salt_and_pepper":
+        low, high = value_range if per_feature else (X.min(), X.max())
+        low = np.broadcast_to(low, X.shape)[changed]
+        high = np.broadcast_to(high, X.shape)[changed]
+        assert ((noisy[changed] == low) | (noisy[changed] == high)).all()
+    if noise_factor == 0:
+        np.testing.assert_array_equal(noisy, X)
