@@ -110,10 +110,31 @@ def forward(X, layers):
 def dense_stack(network):
     """``[(kernel, bias, activation), ...]`` of a network's plain state.
 
-    ``network`` is :func:`skdae._persistence.network_state`'s dict.
+    ``network`` is :func:`skdae._persistence.network_state`'s dict, maybe
+    from a file: a ValueError says what does not fit a Dense chain.
     """
     variables = network["variables"]
-    return [
-        (variables[kernel], variables[bias], activation)
-        for kernel, bias, activation in network["dense"]
-    ]
+    layers = []
+    width = None
+    for entry in network["dense"]:
+        try:
+            kernel_at, bias_at, activation = entry
+            kernel, bias = variables[kernel_at], variables[bias_at]
+        except (TypeError, ValueError, IndexError, KeyError):
+            kernel = bias = activation = None
+        if not (
+            isinstance(kernel, np.ndarray)
+            and isinstance(bias, np.ndarray)
+            and kernel.ndim == 2
+            and bias.shape == kernel.shape[1:]
+            and (width is None or kernel.shape[0] == width)
+            and isinstance(activation, str)
+            and activation in ACTIVATIONS
+        ):
+            raise ValueError(
+                "The saved network is not a Dense chain skdae wrote: the file "
+                "was altered or saved by an incompatible version."
+            )
+        width = kernel.shape[1]
+        layers.append((kernel, bias, activation))
+    return layers

@@ -5,11 +5,7 @@ Importing this module imports Keras (and TensorFlow); reach it through
 """
 
 import functools
-import json
 import math
-import random
-import threading
-from contextlib import contextmanager
 
 import keras
 import numpy as np
@@ -106,9 +102,12 @@ class Corruption(layers.Layer):
 
     def get_config(self):
         config = super().get_config()
+        noise_factor = self.initial_noise_factor
+        if self.built:  # the factor the layer corrupts with now
+            noise_factor = float(keras.ops.convert_to_numpy(self.noise_factor))
         config.update(
             noise=self.noise,
-            noise_factor=self.initial_noise_factor,
+            noise_factor=noise_factor,
             clip_range=self.clip_range,
             value_range=self.value_range,
             seed=self.seed,
@@ -165,10 +164,10 @@ def build_autoencoder(
         h = dense(units, activation, f"decoder_{i}")(h)
     outputs = dense(n_features, output_activation, OUTPUT_LAYER)(h)
     model = keras.Model(inputs, outputs, name="denoising_autoencoder")
-    return _compiled(model, optimizer, learning_rate, loss)
+    return compiled(model, optimizer, learning_rate, loss)
 
 
-def _compiled(model, optimizer, learning_rate, loss):
+def compiled(model, optimizer, learning_rate, loss):
     """``model`` compiled, with its optimizer's slots created."""
     model.compile(
         optimizer=keras.optimizers.get(
@@ -182,43 +181,26 @@ def _compiled(model, optimizer, learning_rate, loss):
     return model
 
 
-# Keras seeds the initializers and random layers a network is built with
-# from Python's global generator when they are given no seed.
-_PYTHON_RANDOM_LOCK = threading.Lock()
-
-
-@contextmanager
-def python_random_seeded(seed):
-    """Seed Python's global generator for a block; restore it afterwards."""
-    with _PYTHON_RANDOM_LOCK:
-        state = random.getstate()
-        random.seed(seed)
-        try:
-            yield
-        finally:
-            random.setstate(state)
-
-
 def build_custom_autoencoder(
     *, network, n_features, corruption, resolve_loss, optimizer, learning_rate, seed
 ):
     """Put a :class:`Corruption` layer in front of a user's network; compile.
 
     ``network(n_features)`` must return an uncompiled ``keras.Model`` mapping
-    inputs of shape ``(n_features,)`` to outputs of that shape. Its weight
-    initializers and random layers that have no seed of their own get seeds
-    derived from ``seed``: the build runs with Python's global generator,
-    which Keras draws those seeds from, seeded and then restored.
-    ``resolve_loss(output_activation)`` gives the loss to compile with.
+    inputs of shape ``(n_features,)`` to outputs of that shape. Its weights
+    and random layers that have no seed of their own are then re-drawn from
+    seeds derived from ``seed`` (see :func:`reseed`): no global generator is
+    seeded. ``resolve_loss(output_activation)`` gives the loss to compile
+    with.
     """
     corruption_seed, build_seed = _seeds(seed, 2)
-    with python_random_seeded(build_seed):
-        user = network(n_features)
+    user = network(n_features)
     if not isinstance(user, keras.Model):
         raise TypeError(
             f"model must return a keras.Model, got {type(user).__name__} from "
             f"{network!r}."
         )
+    reseed(user, build_seed)
     for what, shape in (("input", user.input_shape), ("output", user.output_shape)):
         if not isinstance(shape, tuple) or tuple(shape[1:]) != (n_features,):
             raise ValueError(
@@ -232,7 +214,49 @@ def build_custom_autoencoder(
     corrupted = Corruption(**corruption, seed=corruption_seed, name=CORRUPTION_LAYER)
     model = keras.Model(inputs, user(corrupted(inputs)), name="denoising_autoencoder")
     loss = resolve_loss(output_activation_of(user))
-    return _compiled(model, optimizer, learning_rate, loss)
+    return compiled(model, optimizer, learning_rate, loss)
+
+
+# Initializers whose weight is not named after them (``<name>_initializer``
+# initialises ``<name>`` otherwise).
+_INITIALIZED = {"recurrent_initializer": "recurrent_kernel"}
+
+
+def reseed(network, seed):
+    """Re-draw ``network``'s unseeded random weights and noise from ``seed``.
+
+    Keras gives initializers and random layers (``Dropout``, ...) that were
+    made without a seed one drawn from Python's global generator. Instead of
+    seeding that generator, which other threads share, every such
+    initializer is run again with a seed derived from ``seed``, on the
+    weight it initialised, and every unseeded ``SeedGenerator`` is restarted
+    from one. Layers are visited in a fixed order, so the result depends on
+    ``seed`` alone. Initializers and layers given a seed keep it.
+    """
+    rng = np.random.default_rng(seed)
+    for layer in network._flatten_layers(include_self=False, recursive=True):
+        for name, value in sorted(vars(layer).items()):
+            if isinstance(value, keras.random.SeedGenerator):
+                if value._initial_seed is None:
+                    state = value.state
+                    draw = int(rng.integers(1, 2**31 - 1))
+                    state.assign(ops.convert_to_tensor([draw, 0], dtype=state.dtype))
+            elif (
+                name.endswith("_initializer")
+                and isinstance(value, keras.initializers.Initializer)
+                and hasattr(value, "_init_seed")
+                and value._init_seed is None
+            ):
+                weight = getattr(
+                    layer, _INITIALIZED.get(name, name[: -len("_initializer")]), None
+                )
+                if isinstance(weight, keras.Variable):
+                    config = {
+                        **value.get_config(),
+                        "seed": int(rng.integers(2**31 - 1)),
+                    }
+                    fresh = type(value).from_config(config)
+                    weight.assign(fresh(weight.shape, dtype=weight.dtype))
 
 
 def output_activation_of(model):
@@ -264,6 +288,16 @@ class Reinitializer:
         self.model = model
         self._dense = _dense_layers(model)
         self._corruption = corruption_layer(model)
+        # The optimizer's state as a new one starts: not all zeros (Nadam's
+        # momentum product starts at 1, Adagrad's accumulators at 0.1). Read
+        # from a fresh optimizer, since this model's may have trained.
+        fresh = type(model.optimizer).from_config(model.optimizer.get_config())
+        fresh.build(model.trainable_variables)
+        self._optimizer_start = [
+            tf.constant(v.numpy(), dtype=v.dtype) for v in fresh.variables
+        ]
+        if len(self._optimizer_start) != len(model.optimizer.variables):
+            raise RuntimeError("A fresh optimizer has other variables.")
         # A partial: its own tracing statistics (see skdae._training.Trainer).
         self._reset = tf.function(
             functools.partial(_reset_variables, self),
@@ -277,23 +311,6 @@ class Reinitializer:
     def __call__(self, *, seed, noise_factor, learning_rate):
         seeds = _seeds(seed, len(self._dense) + 1)  # as build_autoencoder draws
         self._reset(tf.constant(seeds, tf.int64), noise_factor, learning_rate)
-
-
-def architecture_config(model):
-    """The model's Keras configuration as JSON, without its seeds.
-
-    The same for every fit of a pooled model, whatever seeds its weights and
-    noise were drawn from: the saved variables carry those.
-    """
-
-    def unseeded(node):
-        if isinstance(node, dict):
-            return {k: None if k == "seed" else unseeded(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [unseeded(v) for v in node]
-        return node
-
-    return json.dumps(unseeded(keras.saving.serialize_keras_object(model)))
 
 
 def _reset_variables(reinitializer, seeds, noise_factor, learning_rate):
@@ -316,8 +333,10 @@ def _reset_variables(reinitializer, seeds, noise_factor, learning_rate):
             )
         )
         layer.bias.assign(tf.zeros_like(layer.bias))
-    for variable in model.optimizer.variables:
-        variable.assign(tf.zeros_like(variable))
+    for variable, start in zip(
+        model.optimizer.variables, reinitializer._optimizer_start, strict=True
+    ):
+        variable.assign(start)
     model.optimizer.learning_rate.assign(learning_rate)
 
 

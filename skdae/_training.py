@@ -68,8 +68,6 @@ class Trainer:
         # What resets the model for a new fit, for a pooled trainer: set by
         # the caller that knows the architecture.
         self.reinitializer = None
-        # The model's configuration (JSON), when the same for every fit.
-        self.config = None
         self.loss_fn = keras.losses.get(loss)
         n_features = model.inputs[0].shape[-1]
         data = tf.TensorSpec((None, n_features), tf.float32)
@@ -113,7 +111,8 @@ def _epoch(trainer, X, weights, order, batch_size):
         variables = model.trainable_variables
         gradients = tape.gradient(loss, variables)
         model.optimizer.apply(gradients, variables)
-        total += tf.reduce_sum(weighted)
+        # The reported loss includes regularization penalties, as Keras's.
+        total += loss * tf.cast(tf.shape(rows)[0], tf.float32)
     return total / tf.cast(n, tf.float32)
 
 

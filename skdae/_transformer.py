@@ -26,9 +26,7 @@ from sklearn.utils.validation import (
 from . import _backend
 from ._corruption import NOISE_TYPES, check_noise_factor, corrupt
 from ._forward import ACTIVATIONS, by_dtype, dense_stack, forward
-
-LOSSES = ("binary_crossentropy", "mse", "mae", "huber")
-OPTIMIZERS = ("adam", "adamw", "nadam", "adamax", "rmsprop", "sgd", "adagrad", "lion")
+from ._options import LOSSES, OPTIMIZERS
 
 
 class DenoisingAutoencoderTransformer(
@@ -321,7 +319,8 @@ class DenoisingAutoencoderTransformer(
             Fitted transformer.
         """
         with _fitted_state_restored_on_error(self):
-            X = validate_data(self, X, dtype=[np.float64, np.float32])
+            # Integers go straight to float32, the one copy training makes.
+            X = validate_data(self, X, dtype=[np.float32, np.float64])
             self._fit_new(X, sample_weight, epochs=self.epochs, hold_out=True)
         return self
 
@@ -362,7 +361,7 @@ class DenoisingAutoencoderTransformer(
         with _fitted_state_restored_on_error(self):
             # Not hasattr(self, "model_"): that would build the Keras model.
             first_call = not self.__sklearn_is_fitted__()
-            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first_call)
+            X = validate_data(self, X, dtype=[np.float32, np.float64], reset=first_call)
             if first_call:
                 self._fit_new(X, sample_weight, epochs=1, hold_out=False)
             else:
@@ -446,22 +445,19 @@ class DenoisingAutoencoderTransformer(
                 seed=seed,
             )
             with side.training.pooled_trainer(
-                _pool_key(architecture),
+                _pool_key(architecture, side.keras),
                 build=lambda: side.scikeras.build_model(build_fn, X32[:1]),
                 loss=loss,
             ) as trainer:
                 if trainer.reinitializer is None:
                     trainer.reinitializer = side.model.Reinitializer(trainer.model)
-                    trainer.config = side.model.architecture_config(trainer.model)
                 trainer.reinitializer(
                     seed=seed,
                     noise_factor=float(self.noise_factor),
                     learning_rate=float(self.learning_rate),
                 )
                 history = train(trainer)
-                network = side.persistence.network_state(
-                    trainer.model, config=trainer.config
-                )
+                network = side.persistence.network_state(trainer.model)
             _check_converged(history, network, self.learning_rate)
         else:
             # A user's network is built anew and owned from the start.
@@ -484,10 +480,17 @@ class DenoisingAutoencoderTransformer(
                 X32[:1],
             )
             output_activation, loss = side.model.output_activation_of(model), model.loss
+            # Refuse a network that could not be saved and loaded before
+            # training it, not when it is copied or loaded.
+            config = side.persistence.user_network_config(model)
             history = train(side.training.Trainer(model, loss))
-            network = side.persistence.network_state(model, dense=False)
+            network = side.persistence.network_state(model, dense=False, config=config)
             _check_converged(history, network, self.learning_rate)
-            architecture = {"config": network["config"]}
+            architecture = {
+                "network": "user",
+                "loss": loss,
+                "optimizer": self.optimizer,
+            }
             keras_models = (model, *side.model.split_autoencoder(model))
         # Keras models and compiled inference, made on first use; a dict
         # filled in place, so that using them does not change vars(self).
@@ -522,9 +525,10 @@ class DenoisingAutoencoderTransformer(
         # A new, reproducible shuffling order for every call.
         rng = np.random.RandomState((self._seed_ + self.n_iter_) % 2**32)
         network = self._network_
+        architecture = self._architecture_
         with side.training.pooled_trainer(
-            _pool_key(self._architecture_),
-            build=lambda: side.persistence.rebuild_network(network),
+            _pool_key({**architecture, "config": network["config"]}, side.keras),
+            build=lambda: side.persistence.rebuild_network(network, architecture),
             loss=self.loss_,
         ) as trainer:
             model = trainer.model
@@ -563,10 +567,10 @@ class DenoisingAutoencoderTransformer(
             side.persistence.assign_network(self._keras_cache["models"][0], network)
 
     def _set_network(self, network):
-        self._network_ = network
         self._forward_layers_ = None
         if network["dense"] is not None:
             self._forward_layers_ = by_dtype(dense_stack(network))
+        self._network_ = network
 
     @property
     def model_(self):
@@ -596,7 +600,9 @@ class DenoisingAutoencoderTransformer(
         with _KERAS_CACHE_LOCK:
             if "models" not in self._keras_cache:
                 side = _backend.keras_side()
-                model = side.persistence.rebuild_network(self._network_)
+                model = side.persistence.rebuild_network(
+                    self._network_, self._architecture_
+                )
                 models = (model, *side.model.split_autoencoder(model))
                 self._keras_cache["models"] = models
             return self._keras_cache["models"]
@@ -908,9 +914,20 @@ _DERIVED_STATE = ("_forward_layers_", "_keras_cache")
 _KERAS_CACHE_LOCK = threading.Lock()
 
 
-def _pool_key(architecture):
-    """A hashable key for the trainers of an architecture."""
-    return json.dumps(architecture, sort_keys=True)
+def _pool_key(architecture, keras):
+    """A hashable key for the trainers of an architecture.
+
+    Keras's float type and dtype policy are part of it: they change the
+    traced training step as much as the architecture does.
+    """
+    return json.dumps(
+        {
+            **architecture,
+            "floatx": keras.config.floatx(),
+            "dtype_policy": keras.config.dtype_policy().name,
+        },
+        sort_keys=True,
+    )
 
 
 @contextmanager

@@ -93,7 +93,9 @@ def test_value_range_of_the_wrong_width_is_refused(X):
     per_feature=st.booleans(),
     seed=st.integers(0, 2**31 - 2),
 )
-def test_corrupt_properties(shape, noise, noise_factor, scale, offset, per_feature, seed):
+def test_corrupt_properties(
+    shape, noise, noise_factor, scale, offset, per_feature, seed
+):
     X = np.random.RandomState(seed).uniform(size=shape) * scale + offset
     value_range = None
     if per_feature:

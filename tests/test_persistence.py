@@ -1,7 +1,6 @@
 """The plain fitted state: pickle, joblib, cloudpickle, deepcopy and skops."""
 
 import copy
-import json
 import pickle
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from skdae import DenoisingAutoencoderTransformer, _backend
+from skdae import DenoisingAutoencoderTransformer
 
 SKDAE_TYPES = ["skdae._transformer.DenoisingAutoencoderTransformer"]
 PLAIN = (str, int, float, bool, type(None), np.ndarray, np.generic)
@@ -111,23 +110,6 @@ def test_skops_refuses_to_load_untrusted_types(fitted, tmp_path):
     sio.dump(fitted, tmp_path / "dae.skops")
     with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
         sio.load(tmp_path / "dae.skops")
-
-
-def test_network_is_rebuilt_in_keras_safe_mode(fitted):
-    # A saved network with a Lambda layer (arbitrary Python code) is refused.
-    keras = _backend.keras_side().keras
-    inputs = keras.Input((64,))
-    model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
-    model.compile(optimizer="adam", loss="mse")
-    state = fitted.__getstate__()
-    state["_network_"] = dict(state["_network_"])
-    state["_network_"]["config"] = json.dumps(
-        keras.saving.serialize_keras_object(model)
-    )
-    restored = DenoisingAutoencoderTransformer.__new__(DenoisingAutoencoderTransformer)
-    with pytest.raises(Exception, match="(?i)lambda|safe"):
-        restored.__setstate__(state)
-        _ = restored.model_  # the network is rebuilt on first access
 
 
 def test_joblib_load_and_transform_in_a_fresh_process_print_nothing(
