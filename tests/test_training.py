@@ -1,0 +1,121 @@
+"""The training loop and the pooled, re-initialised networks it trains."""
+
+import numpy as np
+import pytest
+
+from skdae import DenoisingAutoencoderTransformer, _backend
+from skdae._options import OPTIMIZERS
+from skdae._transformer import _seed_and_rng
+
+side = _backend.keras_side()
+keras = side.keras
+SETUP = {"hidden_layer_sizes": (6, 3), "epochs": 3, "batch_size": 16}
+
+
+def new_keras_fit(X, optimizer, random_state):
+    """What a fit trains, on a brand-new Keras model: no pool, no reset."""
+    seed, rng = _seed_and_rng(random_state)
+    model = side.model.build_autoencoder(
+        n_features=X.shape[1],
+        hidden_layer_sizes=SETUP["hidden_layer_sizes"],
+        activation="relu",
+        output_activation="sigmoid",
+        corruption={
+            "noise": "gaussian",
+            "noise_factor": 0.5,
+            "clip_range": (0.0, 1.0),
+            "value_range": (0.0, 1.0),
+        },
+        loss="binary_crossentropy",
+        optimizer=optimizer,
+        learning_rate=1e-3,
+        seed=seed,
+    )
+    side.training.train(
+        side.training.Trainer(model, "binary_crossentropy"),
+        side.training.aligned_float32(X),
+        rows=np.arange(X.shape[0]),
+        sample_weight=np.ones(X.shape[0], np.float32),
+        batch_size=SETUP["batch_size"],
+        epochs=SETUP["epochs"],
+        initial_epoch=0,
+        callbacks=[],
+        validation_data=None,
+        verbose=0,
+        rng=rng,
+    )
+    return model
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_reset_optimizer_state_is_a_fresh_optimizers(optimizer):
+    model = side.model.build_autoencoder(
+        n_features=5,
+        hidden_layer_sizes=(3,),
+        activation="relu",
+        output_activation="linear",
+        corruption={
+            "noise": "gaussian",
+            "noise_factor": 0.5,
+            "clip_range": None,
+            "value_range": (0.0, 1.0),
+        },
+        loss="mse",
+        optimizer=optimizer,
+        learning_rate=1e-2,
+        seed=0,
+    )
+    fresh = [v.numpy().copy() for v in model.optimizer.variables]
+    for v in model.optimizer.variables:  # as a trained optimizer might be
+        v.assign(np.full(v.shape, 7, dtype=v.dtype))
+    side.model.Reinitializer(model)(seed=0, noise_factor=0.5, learning_rate=1e-2)
+    for got, want in zip(model.optimizer.variables, fresh, strict=True):
+        np.testing.assert_array_equal(got.numpy(), want, err_msg=got.path)
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_pooled_fits_equal_a_new_keras_models(digits, optimizer):
+    X = digits[0][:96]
+    want = new_keras_fit(X, optimizer, random_state=0)
+    dae = DenoisingAutoencoderTransformer(**SETUP, optimizer=optimizer, random_state=0)
+    for _ in range(2):  # the first fit in the process, then a pooled one
+        got = dae.fit(X)._network_["variables"]
+        for g, w in zip(got, want.variables, strict=True):
+            np.testing.assert_allclose(g, w.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_the_pool_follows_keras_floatx(digits):
+    X = digits[0][:64]
+    dae = DenoisingAutoencoderTransformer(**SETUP, random_state=0)
+    before = dae.fit(X).history_["loss"]
+    # A pooled float32 network must not serve a fit under float64.
+    keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
+    try:
+        assert keras.layers.Dense(2).dtype_policy.variable_dtype == "float64"
+        kernel = dae.fit(X)._network_["variables"][-2]
+        assert kernel.dtype == np.float64
+    finally:
+        keras.config.set_dtype_policy("float32")
+        keras.config.set_floatx("float32")
+    after = dae.fit(X)
+    assert after._network_["variables"][-2].dtype == np.float32
+    assert after.history_["loss"] == before
+
+
+def regularized_network(n_features):
+    inputs = keras.Input((n_features,))
+    code = keras.layers.Dense(
+        4, name="code", kernel_regularizer=keras.regularizers.L2(1.0)
+    )(inputs)
+    return keras.Model(inputs, keras.layers.Dense(n_features)(code))
+
+
+def test_loss_includes_regularization_penalties(digits):
+    X = digits[0][:64]
+    dae = DenoisingAutoencoderTransformer(
+        model=regularized_network, noise_factor=0.0, epochs=1, batch_size=64
+    ).fit(X)
+    # One batch: the loss is the penalty-included loss of the initial weights,
+    # far above what the data term alone can be on [0, 1] data (at most 1).
+    assert dae.history_["loss"][0] > 1.0
