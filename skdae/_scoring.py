@@ -7,6 +7,7 @@ from sklearn.metrics import get_scorer
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._set_output import _get_adapter_from_container
 
 from ._corruption import NOISE_TYPES, check_noise_factor, corrupt
 from ._transformer import DenoisingAutoencoderTransformer
@@ -54,8 +55,10 @@ def make_corrupted_scorer(
         by how well it denoises: the negative mean squared error between its
         reconstruction of the corrupted fold and the clean fold (after the
         pipeline's earlier steps, in the space the autoencoder works in).
-        Any other estimator is scored with its own ``score`` on the
-        corrupted fold.
+        Nested pipelines and fitted searches (their ``best_estimator_``)
+        are looked through; any other estimator raises a ValueError, since
+        its own ``score`` could corrupt the fold again or measure something
+        else.
     noise : {"gaussian", "masking", "salt_and_pepper"}, default="gaussian"
         Corruption of the held-out fold, as in :func:`skdae.corrupt`.
     noise_factor : float, default=0.5
@@ -129,8 +132,8 @@ class CorruptedScorer:
     def corrupt(self, X):
         """The corrupted copy of ``X`` the scorer scores on.
 
-        A DataFrame stays a DataFrame, with its columns and index, so that
-        estimators fitted with feature names see them.
+        A pandas or polars DataFrame stays one, with its columns (and
+        index), so that estimators fitted with feature names see them.
         """
         noisy = corrupt(
             X,
@@ -139,9 +142,11 @@ class CorruptedScorer:
             clip_range=self.clip_range,
             random_state=self.random_state,
         )
-        if hasattr(X, "columns") and hasattr(X, "index"):
-            noisy = type(X)(noisy, columns=X.columns, index=X.index)
-        return noisy
+        try:
+            adapter = _get_adapter_from_container(X)
+        except ValueError:  # not a DataFrame
+            return noisy
+        return adapter.create_container(noisy, X, columns=X.columns, inplace=False)
 
     def __call__(self, estimator, X, y=None, **kwargs):
         X_clean = X
@@ -153,11 +158,18 @@ class CorruptedScorer:
                 else self.scoring
             )
             return scorer(estimator, X_noisy, y, **kwargs)
-        autoencoder, before = _final_autoencoder(estimator)
-        if autoencoder is None:
-            return estimator.score(X_noisy, y, **kwargs)
-        if before is not None:
-            X_noisy, X_clean = before.transform(X_noisy), before.transform(X_clean)
+        found = _final_autoencoder(estimator)
+        if found is None:
+            raise ValueError(
+                "make_corrupted_scorer(scoring=None) scores how well the "
+                "DenoisingAutoencoderTransformer that ends an estimator denoises, "
+                f"and none ends {type(estimator).__name__} (looked through "
+                "pipelines, nested pipelines and fitted searches). Pass a scoring, "
+                "e.g. make_corrupted_scorer('accuracy', ...)."
+            )
+        autoencoder, before = found
+        for step in before:
+            X_noisy, X_clean = step.transform(X_noisy), step.transform(X_clean)
         return autoencoder.score(X_noisy, X_clean=np.asarray(X_clean))
 
     def __repr__(self):
@@ -169,12 +181,25 @@ class CorruptedScorer:
 
 
 def _final_autoencoder(estimator):
-    """``(autoencoder, preceding steps or None)``, or ``(None, None)``."""
-    if isinstance(estimator, Pipeline):
-        last = estimator.steps[-1][1]
-        if isinstance(last, DenoisingAutoencoderTransformer):
-            return last, (estimator[:-1] if len(estimator) > 1 else None)
-        return None, None
+    """``(autoencoder, [steps before it])``, or None when none ends ``estimator``.
+
+    Looks through pipelines (nested ones too) to their last step, and
+    through fitted meta-estimators that wrap one fitted estimator: searches
+    (``best_estimator_``) and wrappers with ``estimator_`` (dask-ml's
+    ``Incremental``, ...). Scoring those with their own ``score`` would
+    corrupt the data a second time, with their own scorer.
+    """
     if isinstance(estimator, DenoisingAutoencoderTransformer):
-        return estimator, None
-    return None, None
+        return estimator, []
+    if isinstance(estimator, Pipeline):
+        found = _final_autoencoder(estimator.steps[-1][1])
+        if found is None:
+            return None
+        autoencoder, before = found
+        head = [estimator[:-1]] if len(estimator) > 1 else []
+        return autoencoder, head + before
+    for attribute in ("best_estimator_", "estimator_"):
+        inner = getattr(estimator, attribute, None)
+        if inner is not None and inner is not estimator:
+            return _final_autoencoder(inner)
+    return None

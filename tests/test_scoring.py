@@ -4,7 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_validate
@@ -37,7 +37,8 @@ class Recorder(TransformerMixin, BaseEstimator):
 def test_only_the_held_out_fold_is_corrupted(digits):
     X = digits[0][:60]
     del LOG[:]
-    cross_validate(Recorder(), X, cv=3, scoring=make_corrupted_scorer(**NOISE))
+    scoring = make_corrupted_scorer(lambda est, X, y=None: est.score(X), **NOISE)
+    cross_validate(Recorder(), X, cv=3, scoring=scoring)
     log = LOG[:]
     assert len(log) == 3
     clean_rows = {row.tobytes() for row in X}
@@ -96,10 +97,10 @@ def test_named_and_callable_scorings_and_other_estimators(digits):
     assert scorer(clf, X, y) == pytest.approx(clf.score(X_noisy, y))
     custom = make_corrupted_scorer(lambda est, X, y: -1.0 * len(X), **NOISE)
     assert custom(clf, X, y) == -300.0
-    # No scoring, not an autoencoder: the estimator's own score, on noise.
-    assert make_corrupted_scorer(**NOISE)(clf, X, y) == clf.score(X_noisy, y)
-    pca = PCA(4).fit(X)
-    assert make_corrupted_scorer(**NOISE)(pca, X) == pca.score(X_noisy)
+    # No scoring and no autoencoder to score: an error, not another score.
+    for estimator in (clf, PCA(4).fit(X)):
+        with pytest.raises(ValueError, match="Pass a scoring"):
+            make_corrupted_scorer(**NOISE)(estimator, X, y)
 
 
 def test_pickles_and_works_multi_metric_with_refit_in_worker_processes(digits):
@@ -171,3 +172,42 @@ def test_dataframes_keep_their_feature_names(digits):
         warnings.simplefilter("error")  # no "X does not have valid feature names"
         score = scorer(dae, X)
     assert score == pytest.approx(-np.mean((dae.transform(noisy) - X.to_numpy()) ** 2))
+
+
+def test_searches_and_nested_pipelines_are_scored_once_corrupted(digits):
+    X, y = digits[0][:300], digits[3][:300]
+    scorer = make_corrupted_scorer(**NOISE)
+    dae = DenoisingAutoencoderTransformer((8, 4), epochs=2, random_state=0)
+    search = GridSearchCV(dae, {"noise_factor": [0.2, 0.5]}, scoring=scorer, cv=2)
+    search.fit(X)
+    # Nested CV: the outer scorer is given the search itself.
+    assert scorer(search, X) == scorer(search.best_estimator_, X)
+    flat = Pipeline([("scale", StandardScaler()), ("dae", clone(dae))]).fit(X)
+    nested = Pipeline(
+        [("inner", Pipeline([("scale", StandardScaler()), ("dae", clone(dae))]))]
+    ).fit(X)
+    assert scorer(nested, X) == pytest.approx(scorer(flat, X))
+    deeper = Pipeline(
+        [("scale", StandardScaler()), ("inner", Pipeline([("dae", clone(dae))]))]
+    ).fit(X)
+    assert scorer(deeper, X) == pytest.approx(scorer(flat, X))
+    # A classifier ends this pipeline: no autoencoder to score.
+    clf_pipe = Pipeline(
+        [("dae", clone(dae)), ("clf", LogisticRegression(max_iter=200))]
+    ).fit(X, y)
+    with pytest.raises(ValueError, match="Pass a scoring"):
+        scorer(clf_pipe, X, y)
+
+
+def test_polars_dataframes_keep_their_feature_names(digits):
+    import warnings
+
+    pl = pytest.importorskip("polars")
+    X = pl.DataFrame(digits[0][:200], schema=[f"px{i}" for i in range(64)])
+    dae = DenoisingAutoencoderTransformer((8, 4), epochs=1, random_state=0).fit(X)
+    scorer = make_corrupted_scorer(**NOISE)
+    noisy = scorer.corrupt(X)
+    assert isinstance(noisy, pl.DataFrame) and noisy.columns == X.columns
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "X does not have valid feature names"
+        scorer(dae, X)
