@@ -2,6 +2,7 @@
 
 import json
 import threading
+import warnings
 from contextlib import contextmanager
 from functools import partial
 from numbers import Integral, Real
@@ -343,6 +344,15 @@ class DenoisingAutoencoderTransformer(
         ``clip_range``, ``model``) cannot, and raise a ValueError: call
         :meth:`fit` to start over.
 
+        The choices that depend on the data are made on the first chunk and
+        kept: the "auto" loss, output activation and clip range (whether the
+        chunk lies in [0, 1]) and, for salt-and-pepper noise on data outside
+        [0, 1], each feature's minimum and maximum as the pepper and salt
+        values. A later chunk outside [0, 1] when the first chunk decided to
+        clip to it raises a ValueError rather than being clipped silently;
+        a first chunk with constant features, or a later chunk outside its
+        range, warns under salt-and-pepper noise.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
@@ -382,6 +392,8 @@ class DenoisingAutoencoderTransformer(
         value_range = (0.0, 1.0)
         if self.noise == "salt_and_pepper":
             value_range = _salt_and_pepper_values(X, unit_interval)
+            if not hold_out and not unit_interval:  # partial_fit's first chunk
+                _warn_constant_salt_and_pepper(value_range)
         seed, rng = _seed_and_rng(self.random_state)
 
         side = _backend.keras_side()
@@ -500,6 +512,7 @@ class DenoisingAutoencoderTransformer(
         self.output_activation_ = output_activation
         self.loss_ = loss
         self.clip_range_ = clip_range
+        self._value_range_ = value_range
         self._seed_ = seed
         self._architecture_ = architecture
         self._setup_ = self._training_setup()
@@ -521,6 +534,7 @@ class DenoisingAutoencoderTransformer(
         weights = _normalized_sample_weight(sample_weight, X)
         if self.loss_ == "binary_crossentropy":
             _check_binary_crossentropy_data(X)
+        self._check_later_chunk(X)
         side = _backend.keras_side()
         # A new, reproducible shuffling order for every call.
         rng = np.random.RandomState((self._seed_ + self.n_iter_) % 2**32)
@@ -565,6 +579,37 @@ class DenoisingAutoencoderTransformer(
         self._set_network(network)
         if "models" in self._keras_cache:  # keep model_ in step, in place
             side.persistence.assign_network(self._keras_cache["models"][0], network)
+
+    def _check_later_chunk(self, X):
+        """Refuse or flag a ``partial_fit`` chunk that the choices made on the
+        first chunk do not fit."""
+        if (
+            self.clip_range == "auto"
+            and self.clip_range_ is not None
+            and not _in_unit_interval(X)
+        ):
+            raise ValueError(
+                "clip_range='auto' was decided on the first partial_fit chunk, "
+                "which lay in [0, 1]: corrupted inputs are clipped to [0, 1]. "
+                "This chunk has values outside [0, 1], which would be clipped "
+                "silently while training. Scale every chunk alike (e.g. with a "
+                "MinMaxScaler fitted on representative data), or pass clip_range "
+                "explicitly (None or a (low, high) tuple) and start over with fit."
+            )
+        value_range = getattr(self, "_value_range_", (0.0, 1.0))
+        if self.noise == "salt_and_pepper" and value_range != (0.0, 1.0):
+            low, high = (np.asarray(v) for v in value_range)
+            outside = (X.min(axis=0) < low) | (X.max(axis=0) > high)
+            if outside.any():
+                warnings.warn(
+                    f"{int(outside.sum())} of {X.shape[1]} features of this "
+                    "partial_fit chunk leave the range seen in the first chunk, "
+                    "whose minimum and maximum are the salt-and-pepper values. "
+                    "Scale the data to [0, 1] (0 and 1 are then used), or start "
+                    "with a chunk that covers each feature's range.",
+                    UserWarning,
+                    stacklevel=3,
+                )
 
     def _set_network(self, network):
         self._forward_layers_ = None
@@ -1000,6 +1045,22 @@ def _salt_and_pepper_values(X, unit_interval):
     if unit_interval:
         return (0.0, 1.0)
     return (X.min(axis=0).tolist(), X.max(axis=0).tolist())
+
+
+def _warn_constant_salt_and_pepper(value_range):
+    low, high = (np.asarray(v) for v in value_range)
+    constant = int(np.sum(low == high))
+    if constant:
+        warnings.warn(
+            "The salt-and-pepper values of data outside [0, 1] are each "
+            "feature's minimum and maximum in the first partial_fit chunk, and "
+            f"{constant} of {low.size} features are constant in it: their "
+            "pepper equals their salt, so they are never corrupted. Scale the "
+            "data to [0, 1] (0 and 1 are then used), or start with a chunk that "
+            "covers each feature's range.",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def _normalized_sample_weight(sample_weight, X):

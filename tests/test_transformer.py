@@ -5,6 +5,8 @@ import pickle
 import random
 import subprocess
 import sys
+import threading
+import warnings
 
 import joblib
 import numpy as np
@@ -17,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skdae import DenoisingAutoencoderTransformer
+from skdae import DenoisingAutoencoderTransformer, _backend
 
 TINY = {"hidden_layer_sizes": (8, 4), "epochs": 2, "batch_size": 32}
 
@@ -557,3 +559,126 @@ def test_float32_input_is_trained_on_without_a_copy_and_left_alone(writeable):
     np.testing.assert_array_equal(X, before)
     assert dae.transform(X).shape == X.shape
     assert (aligned_float32(X) is X) == writeable  # read-only: copied
+
+
+def test_partial_fit_refuses_to_clip_a_later_chunk_silently(rng):
+    dae = DenoisingAutoencoderTransformer((4,), loss="mse", batch_size=16)
+    dae.partial_fit(rng.rand(32, 6))  # in [0, 1]: clip_range_ = (0, 1)
+    assert dae.clip_range_ == (0.0, 1.0)
+    with pytest.raises(ValueError, match="clipped\\s+silently|clipped silently"):
+        dae.partial_fit(4 * rng.rand(32, 6))
+    # An explicit clip range is the user's choice: no error.
+    explicit = DenoisingAutoencoderTransformer((4,), loss="mse", clip_range=None)
+    explicit.partial_fit(rng.rand(32, 6)).partial_fit(4 * rng.rand(32, 6))
+
+
+def test_partial_fit_warns_when_the_first_chunk_cannot_set_salt_and_pepper(rng):
+    X = rng.normal(size=(64, 5))
+    dae = DenoisingAutoencoderTransformer((4,), noise="salt_and_pepper")
+    with pytest.warns(UserWarning, match="5 of 5 features are constant"):
+        dae.partial_fit(X[:1])
+    with pytest.warns(UserWarning, match="leave the range seen in the first chunk"):
+        dae.partial_fit(X[1:])
+    fine = DenoisingAutoencoderTransformer((4,), noise="salt_and_pepper")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fine.partial_fit(X)
+
+
+@pytest.mark.parametrize("fraction", [0.2, None])
+def test_salt_and_pepper_on_standardized_data_with_a_held_out_part(rng, fraction):
+    X = rng.normal(size=(954 // 2, 64))
+    dae = DenoisingAutoencoderTransformer(
+        (8,),
+        noise="salt_and_pepper",
+        epochs=2,
+        validation_fraction=fraction,
+        early_stopping=fraction is None,
+        random_state=0,
+    ).fit(X)
+    assert np.isfinite(dae.history_["val_loss"]).all()
+
+
+def test_int64_input_is_copied_once(rng):
+    import tracemalloc
+
+    X = rng.randint(0, 16, size=(20_000, 64)).astype(np.int64)
+    dae = DenoisingAutoencoderTransformer((8,), epochs=1, batch_size=2000)
+    dae.fit(X[:100])  # trace the training step outside the measurement
+    tracemalloc.start()
+    try:
+        dae.fit(X)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    float32_copy = X.size * 4
+    assert peak < 1.5 * float32_copy  # a float64 copy alone is 2x
+
+
+def test_corruption_layer_config_reports_the_trained_noise_factor(fitted):
+    keras = _backend.keras_side().keras
+    layer = fitted.model_.get_layer("corruption")
+    assert layer.get_config()["noise_factor"] == pytest.approx(0.3)
+    clone = keras.models.clone_model(fitted.model_)
+    assert clone.get_layer("corruption").get_config()["noise_factor"] == (
+        pytest.approx(0.3)
+    )
+
+
+def test_saved_state_depends_on_this_fit_alone(tmp_path):
+    # The same fit, in a process where the architecture was first fitted
+    # with another learning rate, and in one where it was not, saves the
+    # same bytes.
+    code = (
+        "import pickle, sys\n"
+        "from sklearn.datasets import load_digits\n"
+        "from skdae import DenoisingAutoencoderTransformer as D\n"
+        "X = load_digits().data[:100] / 16\n"
+        "setup = dict(hidden_layer_sizes=(7, 5), epochs=1, random_state=0)\n"
+        "if sys.argv[1] == 'after':\n"
+        "    D(**setup, learning_rate=0.1).fit(X)\n"
+        "dae = D(**setup, learning_rate=0.01).fit(X)\n"
+        "open(sys.argv[2], 'wb').write(pickle.dumps(dae._network_))\n"
+    )
+    for order in ("alone", "after"):
+        subprocess.run(
+            [sys.executable, "-c", code, order, str(tmp_path / order)], check=True
+        )
+    assert (tmp_path / "alone").read_bytes() == (tmp_path / "after").read_bytes()
+
+
+def dropout_network(n_features):
+    keras = _backend.keras_side().keras
+    inputs = keras.Input((n_features,))
+    h = keras.layers.Dropout(0.2)(keras.layers.Dense(16, activation="relu")(inputs))
+    code = keras.layers.Dense(4, name="code")(h)
+    return keras.Model(inputs, keras.layers.Dense(n_features)(code))
+
+
+def test_model_seeding_neither_uses_nor_resets_pythons_random(digits):
+    X = digits[0][:200]
+    stop, draws = threading.Event(), []
+
+    def draw():
+        while not stop.is_set():
+            draws.append(np.array([random.random() for _ in range(10_000)]))
+
+    other = threading.Thread(target=draw)
+    other.start()
+    try:
+        outputs = [
+            DenoisingAutoencoderTransformer(
+                model=dropout_network, epochs=2, random_state=0
+            )
+            .fit(X)
+            .transform(X)
+            for _ in range(3)
+        ]
+    finally:
+        stop.set()
+        other.join()
+    for out in outputs[1:]:
+        np.testing.assert_array_equal(out, outputs[0])
+    drawn = np.concatenate(draws)
+    assert drawn.size > 10_000
+    assert np.unique(drawn).size == drawn.size  # the stream was never reset
