@@ -208,6 +208,7 @@ def train(
     batch_size,
     epochs,
     initial_epoch,
+    plateau=None,
     callbacks,
     validation_data,
     verbose,
@@ -220,8 +221,10 @@ def train(
     a validation split copies nothing. ``sample_weight`` is float32 of length
     ``len(X)``. ``validation_data`` is ``(X_noisy, X_clean, weights)`` or
     None. ``rng`` (a NumPy ``RandomState``) draws each epoch's order.
-    Training stops at the first non-finite loss, or when a callback sets
-    ``model.stop_training``. ``callbacks`` are detached from the model
+    Training stops at the first non-finite loss, when a callback sets
+    ``model.stop_training``, or, with ``plateau=(tol, patience)``, when the
+    training loss has not improved on its best by at least ``tol`` for
+    ``patience`` epochs (as scikit-learn's MLP stops). ``callbacks`` are detached from the model
     afterwards.
     """
     model = trainer.model
@@ -250,6 +253,7 @@ def train(
             steps=steps,
         )
     history = {}
+    best, waited = np.inf, 0
     model.stop_training = False
     try:
         hooks.on_train_begin()
@@ -267,6 +271,14 @@ def train(
             # Stop silently at the first non-finite loss; the caller raises.
             if model.stop_training or not np.isfinite(logs["loss"]):
                 break
+            if plateau is not None:
+                tol, patience = plateau
+                if logs["loss"] < best - tol:
+                    best, waited = logs["loss"], 0
+                else:
+                    waited += 1
+                if waited >= patience:
+                    break
         hooks.on_train_end(logs=None)
     finally:
         if isinstance(hooks, keras.callbacks.CallbackList):

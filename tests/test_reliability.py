@@ -53,7 +53,12 @@ def test_divergence_raises_and_leaves_no_model():
 def test_partial_fit_divergence_restores_the_previous_weights(digits):
     X = digits[0][:200]
     dae = DenoisingAutoencoderTransformer(
-        **TINY, optimizer="sgd", learning_rate=10.0, loss="mse", random_state=0
+        **TINY,
+        optimizer="sgd",
+        learning_rate=10.0,
+        loss="mse",
+        clip_range=None,
+        random_state=0,
     ).partial_fit(X)
     before = dae.transform(X)
     with pytest.raises(ValueError, match="Training diverged"):
