@@ -224,8 +224,8 @@ def train(
     Training stops at the first non-finite loss, when a callback sets
     ``model.stop_training``, or, with ``plateau=(tol, patience)``, when the
     training loss has not improved on its best by at least ``tol`` for
-    ``patience`` epochs (as scikit-learn's MLP stops). ``callbacks`` are detached from the model
-    afterwards.
+    ``patience`` epochs (as scikit-learn's MLP stops). ``callbacks`` are
+    detached from the model afterwards.
     """
     model = trainer.model
     X = _shared_tensor(X)
