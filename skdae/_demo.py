@@ -8,7 +8,9 @@ the accuracy of a logistic regression on the noisy test set. Figures go to
 """
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,13 +19,9 @@ import numpy as np
 from ._corruption import NOISE_TYPES, corrupt
 from ._data import DATASETS, DataUnavailableError, load_dataset
 
-# Per dataset: (hidden_layer_sizes, PCA components, default epochs). All use
-# the classic recipe's network.
-_SETUPS = {
-    "digits": ((128, 64, 32), 16, 100),
-    "fashion-mnist": ((128, 64, 32), 32, 30),
-    "mnist": ((128, 64, 32), 32, 30),
-}
+# PCA components per dataset. The transformer uses its defaults: the classic
+# recipe's network, trained for about 5,000 gradient steps.
+_PCA_COMPONENTS = {"digits": 16, "fashion-mnist": 32, "mnist": 32}
 
 
 def psnr(X, reference, data_range=1.0):
@@ -74,7 +72,9 @@ def build_parser():
     demo.add_argument("--dataset", choices=DATASETS, default="digits")
     demo.add_argument("--data-dir", help="folder with the dataset's IDX files")
     demo.add_argument(
-        "--epochs", type=_positive_int, help="default: 100 (digits), 30 (28x28)"
+        "--epochs",
+        type=_positive_int,
+        help="default: the transformer's 'auto' (about 5,000 gradient steps)",
     )
     demo.add_argument("--noise", choices=NOISE_TYPES, default="gaussian")
     demo.add_argument(
@@ -114,7 +114,23 @@ def parse_args(argv=None):
         )
     if args.out is None:
         args.out = str(Path("skdae-demo-output") / args.dataset)
+    problem = _unwritable(Path(args.out))
+    if problem:  # before training, not after
+        parser.demo_parser.error(
+            f"argument --out: cannot write to {args.out}: {problem}"
+        )
     return args
+
+
+def _unwritable(folder):
+    """Why figures cannot be written to ``folder`` (made if needed), or None."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def run_demo(args):
@@ -131,8 +147,7 @@ def run_demo(args):
     y_train, y_test = data.y_train, data.y_test
     if args.max_train:
         X_train, y_train = X_train[: args.max_train], y_train[: args.max_train]
-    hidden, n_components, epochs = _SETUPS[args.dataset]
-    epochs = args.epochs or epochs
+    n_components = _PCA_COMPONENTS[args.dataset]
     X_noisy = corrupt(
         X_test,
         noise=args.noise,
@@ -148,12 +163,9 @@ def run_demo(args):
     )
 
     dae = DenoisingAutoencoderTransformer(
-        hidden,
         noise=args.noise,
         noise_factor=args.noise_factor,
-        epochs=epochs,
-        # The recipe's 256 leaves too few steps on the 1,347 digits.
-        batch_size=256 if X_train.shape[0] > 10_000 else 32,
+        epochs=args.epochs or "auto",
         validation_fraction=0.1,
         verbose=args.verbose,
         random_state=args.random_state,
@@ -167,6 +179,10 @@ def run_demo(args):
     pca_denoised = np.clip(pca.inverse_transform(pca.transform(X_noisy)), 0, 1)
 
     n_clf = min(len(X_train), _MAX_CLASSIFIER_TRAIN)
+    print(
+        f"training LogisticRegression on {n_clf} images behind PCA and behind skdae...",
+        flush=True,
+    )
 
     def accuracy(transformer):
         clf = LogisticRegression(max_iter=1000)
@@ -187,7 +203,7 @@ def run_demo(args):
         }
         for name, (X, acc) in results.items()
     }
-    _print_table(table, fit_seconds, epochs, n_clf)
+    _print_table(table, fit_seconds, dae.n_iter_, n_clf)
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -246,4 +262,10 @@ def main(argv=None):
     except DataUnavailableError as exc:
         print(f"skdae: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (``skdae demo | head -1``): stop quietly.
+        # Python would report the pipe again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return 0

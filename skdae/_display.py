@@ -260,6 +260,10 @@ class LossCurveDisplay:
             )
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
+        # Epochs are whole: no 1.25, 1.5... ticks on short runs.
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend()
         self.ax_, self.figure_ = ax, ax.figure
         return self

@@ -92,3 +92,33 @@ def test_output_to_a_file_has_one_line_per_epoch_at_most(tmp_path):
     assert len(done.stdout.splitlines()) <= 4 + 20  # epochs + the report
     # The default folder is per dataset.
     assert (tmp_path / "skdae-demo-output" / "digits" / "denoising.png").exists()
+
+
+def test_an_unwritable_out_folder_is_refused_before_training(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    done = subprocess.run(
+        [sys.executable, "-m", "skdae", "demo", "--out", str(blocker / "figures")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "argument --out: cannot write to" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # nothing was loaded or trained
+
+
+def test_a_closed_pipe_ends_the_demo_quietly(tmp_path):
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "skdae", "demo", "--epochs", "2", "--verbose", "0"]
+        + ["--out", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    first = demo.stdout.readline()  # like `skdae demo | head -1`
+    demo.stdout.close()
+    _, stderr = demo.communicate(timeout=120)
+    assert first.startswith(b"digits:")
+    assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr
+    assert demo.returncode in (0, 1)

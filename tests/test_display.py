@@ -67,6 +67,9 @@ def test_loss_curve_display(digits):
     assert len(display.lines_) == 2
     np.testing.assert_array_equal(display.lines_[0].get_xdata(), [1, 2, 3])
     assert display.ax_.get_xlabel() == "epoch"
+    display.figure_.canvas.draw()
+    ticks = [t for t in display.ax_.get_xticks() if 1 <= t <= 3]
+    assert ticks and all(float(t).is_integer() for t in ticks)
 
 
 def test_missing_matplotlib_names_the_extra(fitted, monkeypatch):
