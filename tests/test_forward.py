@@ -41,3 +41,20 @@ def test_blocks_give_the_same_rows_as_one_pass(monkeypatch):
     whole = forward(X, layers)
     monkeypatch.setattr(_forward, "_BLOCK_ROWS", 7)
     np.testing.assert_allclose(forward(X, layers), whole)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "gelu", "tanh"])
+def test_parallel_element_wise_work_gives_the_single_thread_result(
+    monkeypatch, activation
+):
+    from skdae import _forward
+
+    rng = np.random.RandomState(0)
+    layers = [
+        (rng.normal(size=(64, 256)), rng.normal(size=256), activation),
+        (rng.normal(size=(256, 64)), rng.normal(size=64), "sigmoid"),
+    ]
+    X = rng.normal(size=(3000, 64))
+    parallel = _forward.forward(X, layers)
+    monkeypatch.setattr(_forward, "_PARALLEL_MIN_SIZE", np.inf)
+    np.testing.assert_array_equal(parallel, _forward.forward(X, layers))
