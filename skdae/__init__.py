@@ -5,11 +5,14 @@ Importing skdae does not import TensorFlow; it is loaded on first use.
 
 from ._corruption import corrupt
 from ._display import LossCurveDisplay, ReconstructionDisplay
-from ._onnx import to_onnx
+from ._onnx import register_when_skl2onnx_is_imported, to_onnx
 from ._scoring import make_corrupted_scorer
 from ._transformer import DenoisingAutoencoderTransformer
 
 __version__ = "0.2.0"
+
+# skl2onnx's own to_onnx and convert_sklearn convert the transformer too.
+register_when_skl2onnx_is_imported()
 
 __all__ = [
     "DenoisingAutoencoderTransformer",

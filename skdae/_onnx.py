@@ -9,6 +9,11 @@ converted by tf2onnx and its graph spliced in. skl2onnx, onnxruntime and
 tf2onnx are the ``onnx`` extra; this module imports them only when called.
 """
 
+import importlib.abc
+import importlib.util
+import sys
+import threading
+
 import numpy as np
 
 from ._transformer import DenoisingAutoencoderTransformer
@@ -40,6 +45,54 @@ def register_converter():
         _shape_calculator,
         _converter,
     )
+
+
+def register_when_skl2onnx_is_imported():
+    """Make skl2onnx's own entry points convert skdae, in either import order.
+
+    Called by ``import skdae``. If skl2onnx is imported already, the
+    converter is registered now; otherwise a one-shot import hook registers
+    it right after skl2onnx's first import, and then removes itself, so that
+    ``from skl2onnx import to_onnx`` works without ``skdae.to_onnx`` having
+    run, and ``import skdae`` never imports skl2onnx itself.
+    """
+    if "skl2onnx" in sys.modules:
+        register_converter()
+    elif not any(isinstance(f, _RegisterOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _RegisterOnImport())
+
+
+class _RegisterOnImport(importlib.abc.MetaPathFinder):
+    """Finds nothing itself; wraps skl2onnx's loader to register afterwards."""
+
+    _lock = threading.Lock()
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "skl2onnx":
+            return None
+        with self._lock:
+            if self not in sys.meta_path:
+                return None
+            sys.meta_path.remove(self)  # one shot
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _RegisteringLoader(spec.loader)
+        return spec
+
+
+class _RegisteringLoader(importlib.abc.Loader):
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        register_converter()
+
+    def __getattr__(self, name):  # get_resource_reader, is_package, ...
+        return getattr(self._loader, name)
 
 
 # The newest opset tf2onnx writes; networks given with model= are converted

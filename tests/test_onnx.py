@@ -1,5 +1,6 @@
 """ONNX export: the network as standard operators, checked in onnxruntime."""
 
+import subprocess
 import sys
 from functools import partial
 
@@ -144,3 +145,42 @@ def test_user_networks_need_tf2onnx_and_its_opsets(digits, monkeypatch):
     monkeypatch.setitem(sys.modules, "tf2onnx", None)
     with pytest.raises(ValueError, match="pip install tf2onnx"):
         to_onnx(dae, digits[0][:5])
+
+
+SNIPPET = """
+from skl2onnx import to_onnx
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+X, y = load_digits(return_X_y=True)
+X = (X / 16).astype(np.float32)
+pipe = Pipeline([
+    ("dae", skdae.DenoisingAutoencoderTransformer((8, 4), epochs=1, random_state=0)),
+    ("clf", LogisticRegression(max_iter=100)),
+]).fit(X, y)
+onx = to_onnx(pipe, X[:1])
+print(len(onx.graph.node))
+"""
+
+
+@pytest.mark.parametrize("skl2onnx_first", [True, False])
+def test_skl2onnx_own_to_onnx_works_in_either_import_order(skl2onnx_first):
+    first, second = "from skl2onnx import to_onnx", "import skdae"
+    if not skl2onnx_first:
+        first, second = second, first
+    code = "import sys\n" + first + "\n" + second + "\n"
+    code += SNIPPET
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) > 0
+
+
+def test_import_skdae_does_not_import_skl2onnx():
+    code = "import sys, skdae; print('skl2onnx' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
