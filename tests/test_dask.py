@@ -1,5 +1,9 @@
 """Grid search on dask.distributed through joblib's dask backend."""
 
+import re
+import textwrap
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -9,6 +13,7 @@ from sklearn.pipeline import Pipeline
 from skdae import DenoisingAutoencoderTransformer
 
 distributed = pytest.importorskip("dask.distributed")
+pytest.importorskip("dask_ml")
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +47,39 @@ def test_grid_search_runs_on_dask_workers(client, digits):
     assert len(workers) == 2
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_estimator_.score(X, y) > 0.1
+
+
+GUIDE = Path(__file__).parent.parent / "docs" / "user_guide.rst"
+
+
+def guide_section_code(title):
+    """The python code blocks of one user-guide section, joined."""
+    text = GUIDE.read_text()
+    section = text[text.index(title) :]
+    end = re.search(r"\n[^\n]+\n-{4,}\n", section[2 * len(title) :])
+    if end is not None:
+        section = section[: 2 * len(title) + end.start()]
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", section)
+    return "\n".join(textwrap.dedent(block) for block in blocks)
+
+
+def test_the_user_guides_cluster_section_runs():
+    code = guide_section_code("Data larger than memory, and clusters")
+    assert "Incremental" in code and "ParallelPostFit" in code
+    exec(compile(code, str(GUIDE), "exec"), {})
+
+
+def test_workers_that_only_transform_never_import_tensorflow(digits):
+    from dask_ml.wrappers import ParallelPostFit
+
+    da = pytest.importorskip("dask.array")
+    X = digits[0][:300]
+    dae = DenoisingAutoencoderTransformer((8, 4), epochs=1, random_state=0).fit(X)
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with cluster, distributed.Client(cluster) as client:
+        out = ParallelPostFit(dae).transform(da.from_array(X, chunks=(100, 64)))
+        np.testing.assert_array_equal(out.compute(), dae.transform(X))
+        imported = client.run(lambda: "tensorflow" in __import__("sys").modules)
+    assert list(imported.values()) == [False]
