@@ -8,9 +8,7 @@ BLAS, which costs microseconds for one row and matches Keras to float32
 rounding for large inputs.
 """
 
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
+import weakref
 
 import numpy as np
 from scipy.special import erf, expit
@@ -75,7 +73,7 @@ ACTIVATIONS = {
 # Rows per block: keeps each block's intermediates in cache while the
 # element-wise activations run over them (measured fastest on 60,000 x 784),
 # and bounds the extra memory for very large inputs.
-_BLOCK_ROWS = 1024
+_BLOCK_ROWS = 4096
 
 
 def by_dtype(layers):
@@ -94,66 +92,82 @@ def by_dtype(layers):
     }
 
 
-# Element-wise work (bias and activation) on blocks of at least this many
-# values is split across the CPU's cores. NumPy's ufuncs run on one core
-# while its BLAS uses all of them: on a 60,000 x 784 output, the sigmoid on
-# one core costs as much as all the matrix products.
-_PARALLEL_MIN_SIZE = 1 << 16
-_POOL = None
-_POOL_LOCK = threading.Lock()
+def _sigmoid_of_halved(z):
+    """``sigmoid(2 z)`` in place, as ``(tanh(z) + 1) / 2``.
+
+    Three passes, as ``1 / (1 + exp(-2 z))`` takes, but NumPy's float32
+    ``tanh`` is faster than ``exp`` followed by a division: about 35% less
+    time on a 784-wide output. The absolute error is float rounding of 1.
+    """
+    np.tanh(z, out=z)
+    z *= 0.5
+    z += 0.5
+    return z
 
 
-def _cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
+def _with_bias_row(kernel, bias, activation):
+    """``kernel`` with ``bias`` as an extra last row, for an input with a
+    column of ones: BLAS then adds the bias, instead of a pass of its own.
+    Halved for a sigmoid, computed from ``tanh`` of half its input.
+
+    Made once per kernel and kept while the kernel lives (a fitted
+    transformer's weights): one-row calls would otherwise spend most of
+    their time making it.
+    """
+    key = (id(kernel), id(bias), activation)
+    cached = _WITH_BIAS_ROW.get(key)
+    if cached is not None and cached[0]() is kernel and cached[1]() is bias:
+        return cached[2]
+    augmented = np.vstack([kernel, bias[np.newaxis, :]])
+    if activation == "sigmoid":
+        augmented = augmented * augmented.dtype.type(0.5)
+    _WITH_BIAS_ROW[key] = (
+        weakref.ref(kernel, lambda _: _WITH_BIAS_ROW.pop(key, None)),
+        weakref.ref(bias),
+        augmented,
+    )
+    return augmented
 
 
-def _pool():
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(_cores(), thread_name_prefix="skdae-forward")
-        return _POOL
-
-
-def _bias_and_activation(h, bias, activation):
-    """``activation(h + bias)``, in place in ``h``."""
-    h += bias
-    result = ACTIVATIONS[activation](h)
-    if result is not h:
-        h[...] = result
+_WITH_BIAS_ROW = {}
 
 
 def forward(X, layers):
     """Run ``X`` through ``layers``, a list of ``(kernel, bias, activation)``.
 
-    Computes in the kernels' dtype and returns that dtype. The matrix
-    products use NumPy's BLAS (all cores); on large blocks the bias and
-    activation run on row chunks in parallel threads (NumPy's ufuncs release
-    the GIL), which gives the same values as one thread.
+    Computes in the kernels' dtype and returns that dtype. Element-wise work
+    runs on one core while BLAS uses all of them, so it is kept to a
+    minimum on the wide output: every layer after the first reads its input
+    with a column of ones and gets its bias (and, for a sigmoid, the
+    halving) from the matrix product, which writes straight into the
+    output. A 784-wide sigmoid output then costs three element-wise passes
+    instead of six.
     """
     X = np.asarray(X, dtype=layers[0][0].dtype)
-    out = np.empty((X.shape[0], layers[-1][0].shape[1]), dtype=X.dtype)
-    cores = _cores()
+    n_out = layers[-1][0].shape[1]
+    out = np.empty((X.shape[0], n_out), dtype=X.dtype)
+    first, rest = layers[0], layers[1:]
+    augmented = [(_with_bias_row(*layer), layer[2]) for layer in rest]
     for start in range(0, X.shape[0], _BLOCK_ROWS):
-        h = X[start : start + _BLOCK_ROWS]
-        for kernel, bias, activation in layers:
-            h = h @ kernel
-            if cores > 1 and h.size >= _PARALLEL_MIN_SIZE:
-                chunks = np.array_split(h, cores)
-                list(
-                    _pool().map(
-                        _bias_and_activation,
-                        chunks,
-                        [bias] * cores,
-                        [activation] * cores,
-                    )
-                )
+        stop = min(start + _BLOCK_ROWS, X.shape[0])
+        kernel, bias, activation = first
+        h = X[start:stop] @ kernel
+        h += bias
+        h = ACTIVATIONS[activation](h)
+        if not augmented:
+            out[start:stop] = h
+        for i, (kernel, activation) in enumerate(augmented):
+            ones = np.empty((stop - start, h.shape[1] + 1), dtype=X.dtype)
+            ones[:, :-1] = h
+            ones[:, -1] = 1
+            target = out[start:stop] if i == len(augmented) - 1 else None
+            z = np.matmul(ones, kernel, out=target)
+            if activation == "sigmoid":
+                h = _sigmoid_of_halved(z)
             else:
-                _bias_and_activation(h, bias, activation)
-        out[start : start + _BLOCK_ROWS] = h
+                h = ACTIVATIONS[activation](z)
+            if target is not None and h is not target:  # not done in place
+                target[...] = h
     return out
 
 

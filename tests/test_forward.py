@@ -43,18 +43,21 @@ def test_blocks_give_the_same_rows_as_one_pass(monkeypatch):
     np.testing.assert_allclose(forward(X, layers), whole)
 
 
-@pytest.mark.parametrize("activation", ["relu", "sigmoid", "gelu", "tanh"])
-def test_parallel_element_wise_work_gives_the_single_thread_result(
-    monkeypatch, activation
-):
-    from skdae import _forward
-
+@pytest.mark.parametrize("last", ["sigmoid", "linear", "gelu", "relu"])
+@pytest.mark.parametrize("hidden", ["relu", "gelu", "tanh"])
+@pytest.mark.parametrize("n_layers", [1, 2, 4])
+def test_forward_equals_the_plain_chain(last, hidden, n_layers):
+    # The bias folded into the matrix products changes only the rounding.
     rng = np.random.RandomState(0)
+    widths = [64, 32, 16, 32, 64][: n_layers + 1]
+    widths[-1] = 64
     layers = [
-        (rng.normal(size=(64, 256)), rng.normal(size=256), activation),
-        (rng.normal(size=(256, 64)), rng.normal(size=64), "sigmoid"),
+        (rng.normal(size=(a, b)) / 8, rng.normal(size=b), hidden)
+        for a, b in zip(widths[:-1], widths[1:], strict=True)
     ]
-    X = rng.normal(size=(3000, 64))
-    parallel = _forward.forward(X, layers)
-    monkeypatch.setattr(_forward, "_PARALLEL_MIN_SIZE", np.inf)
-    np.testing.assert_array_equal(parallel, _forward.forward(X, layers))
+    layers[-1] = (*layers[-1][:2], last)
+    X = rng.normal(size=(2500, 64))  # several blocks, the last one partial
+    want = X
+    for kernel, bias, activation in layers:
+        want = ACTIVATIONS[activation](want @ kernel + bias)
+    np.testing.assert_allclose(forward(X, layers), want, rtol=1e-10, atol=1e-12)
