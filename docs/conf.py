@@ -19,7 +19,13 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "benchmarks/results.md", "auto_examples/*.ipynb"]
+exclude_patterns = [
+    "_build",
+    "benchmarks/results.md",
+    "benchmarks/value.md",
+    "benchmarks/transform.md",
+    "auto_examples/*.ipynb",
+]
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": True}
 numpydoc_show_class_members = False
@@ -58,5 +64,15 @@ def _noise_factor_table(app):
     script["main"](out)
 
 
+def _value_claims(app):
+    """Check the "When does it help?" page's claims against its table."""
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).parent / "_scripts" / "value_claims.py"
+    runpy.run_path(str(script))["check"]()
+
+
 def setup(app):
     app.connect("builder-inited", _noise_factor_table)
+    app.connect("builder-inited", _value_claims)

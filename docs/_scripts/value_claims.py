@@ -1,0 +1,72 @@
+"""The claims of the "When does it help?" page, checked against its table.
+
+``benchmarks/value.py`` (run by hand) writes ``docs/benchmarks/value.json``
+and the table the page includes. Every docs build runs :func:`check`, so
+that the build fails if a rerun of the benchmark stops supporting a
+sentence of the page. Each claim below quotes the sentence it checks.
+"""
+
+import json
+from pathlib import Path
+
+VALUE = Path(__file__).resolve().parent.parent / "benchmarks" / "value.json"
+IMAGES = ["digits", "fashion_mnist_5000", "fashion_mnist_60000"]
+TABULAR = ["breast_cancer", "wine"]
+NOISY = ["gaussian_0.5", "masking_0.3"]
+OTHERS = ["none", "pca", "dae_encoded", "augmented"]
+
+
+def check(path=VALUE):
+    results = json.loads(Path(path).read_text())
+    scores = {name: result["scores"] for name, result in results.items()}
+    for name in IMAGES:
+        s = scores[name]
+        # "On images that arrive noisy, the denoised output wins: ... ahead of
+        # every other front end under both kinds of noise"
+        for condition in NOISY:
+            best_other = max(s[o][condition] for o in OTHERS)
+            assert s["dae_denoised"][condition] > best_other, (name, condition)
+        # "by 7 to 47 points against the classifier alone and PCA under
+        # Gaussian noise"
+        for other in ("none", "pca"):
+            gain = s["dae_denoised"]["gaussian_0.5"] - s[other]["gaussian_0.5"]
+            assert 0.07 <= gain <= 0.47, (name, other, gain)
+        # "and by 1 to 4 points against a classifier trained on
+        # noise-augmented data"
+        gain = s["dae_denoised"]["gaussian_0.5"] - s["augmented"]["gaussian_0.5"]
+        assert 0.01 <= gain <= 0.045, (name, gain)
+        # "On clean images it costs at most 1.2 points against the classifier
+        # alone"
+        assert s["dae_denoised"]["clean"] >= s["none"]["clean"] - 0.012, name
+    # "on digits and on 5,000 Fashion-MNIST images, a third of a point at
+    # most"
+    for name in ("digits", "fashion_mnist_5000"):
+        s = scores[name]
+        assert s["dae_denoised"]["clean"] >= s["none"]["clean"] - 0.0033, name
+    # "Against PCA on Gaussian noise, 15 points or more on Fashion-MNIST"
+    for name in ("fashion_mnist_5000", "fashion_mnist_60000"):
+        s = scores[name]
+        assert s["dae_denoised"]["gaussian_0.5"] >= s["pca"]["gaussian_0.5"] + 0.15
+    for name in TABULAR:
+        s = scores[name]
+        # "On small, clean tabular data it does not help: ... within a point
+        # of the classifier alone on clean data, but never ahead of it"
+        gap = s["none"]["clean"] - s["dae_denoised"]["clean"]
+        assert 0 <= gap <= 0.01, (name, gap)
+    # "On wine under Gaussian noise the denoised output loses 2 points to the
+    # classifier alone"
+    s = scores["wine"]
+    loss = s["none"]["gaussian_0.5"] - s["dae_denoised"]["gaussian_0.5"]
+    assert 0.015 <= loss <= 0.03, loss
+    # "The code (encoded output) is not the robust part: under Gaussian noise
+    # it trails the denoised output on every image dataset"
+    for name in IMAGES:
+        s = scores[name]
+        encoded, denoised = s["dae_encoded"], s["dae_denoised"]
+        assert encoded["gaussian_0.5"] < denoised["gaussian_0.5"] - 0.05, name
+    return results
+
+
+if __name__ == "__main__":
+    check()
+    print("all claims hold")
