@@ -3,12 +3,19 @@
 ``model.predict`` costs tens of milliseconds per call whatever the input
 size. A ``tf.function`` of the model with a fixed input signature is traced
 once and then costs a fraction of a millisecond for one row; large inputs
-run in blocks. Calls from several threads at once are safe. Importing this
-module imports TensorFlow; reach it through :func:`skdae._backend.keras_side`.
+run in blocks. Calls from several threads at once are safe. This module
+also builds a fitted estimator's Keras models (``model_``, ``encoder_``,
+``decoder_``) from its plain state. Importing it imports TensorFlow; import
+it after :func:`skdae._backend.keras_side`.
 """
+
+import threading
 
 import numpy as np
 import tensorflow as tf
+
+from ._model import network_of, split_autoencoder
+from ._persistence import rebuild_network
 
 # Rows per call: bounds the memory of intermediate activations.
 _BLOCK_ROWS = 4096
@@ -32,3 +39,53 @@ class CompiledInference:
             block = self._call(X32[start : start + _BLOCK_ROWS])
             out[start : start + _BLOCK_ROWS] = block.numpy().reshape(len(block), -1)
         return out
+
+
+# Guards the building of a fitted estimator's Keras models and compiled
+# inference, which several threads may ask for at once.
+_CACHE_LOCK = threading.Lock()
+
+
+def keras_models(cache, network, architecture):
+    """``(model, encoder, decoder)`` of a fitted network, built on first use.
+
+    ``cache`` is the estimator's dict of derived Keras objects, filled in
+    place; the model is rebuilt from the checked plain state.
+    """
+    with _CACHE_LOCK:
+        if "models" not in cache:
+            model = rebuild_network(network, architecture)
+            cache["models"] = (model, *split_autoencoder(model))
+        return cache["models"]
+
+
+def keras_part(cache, network, architecture, part):
+    """The Keras ``"network"`` (without corruption), ``"encoder"`` or
+    ``"decoder"``; a clear error when the network has no such part."""
+    model, encoder, decoder = keras_models(cache, network, architecture)
+    parts = {"network": network_of(model), "encoder": encoder, "decoder": decoder}
+    if part != "network" and encoder is None:
+        raise ValueError(
+            "This network has no layer named 'code', where its encoder "
+            "would end: transform_output='encoded' and inverse_transform "
+            "need one. Name a layer 'code' in the network that `model` "
+            "builds."
+        )
+    if parts[part] is None:
+        raise ValueError(
+            "This network has no decoder: the layers after its 'code' "
+            "layer do not form a chain from the code to the output (a "
+            "skip connection or a branch joins them), so "
+            "inverse_transform is not available."
+        )
+    return parts[part]
+
+
+def compiled_part(cache, network, architecture, part):
+    """:class:`CompiledInference` of :func:`keras_part`, made once."""
+    compiled = cache.setdefault("compiled", {})
+    if part not in compiled:
+        inference = CompiledInference(keras_part(cache, network, architecture, part))
+        with _CACHE_LOCK:
+            compiled.setdefault(part, inference)
+    return compiled[part]

@@ -26,34 +26,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-# TensorFlow's kernels need tensor buffers aligned to 64 bytes.
-_ALIGNMENT = 64
-
-
-def aligned_float32(X):
-    """``X`` as a C-contiguous float32 array that TensorFlow can share.
-
-    Returns ``X`` itself when it already is one (and writeable), otherwise
-    one copy in a 64-byte-aligned buffer, so that :func:`train` holds the
-    training data without a further copy. TensorFlow only reads it.
-    """
-    if (
-        X.dtype == np.float32
-        and X.flags.c_contiguous
-        # DLPack cannot share a read-only buffer.
-        and X.flags.writeable
-        and X.ctypes.data % _ALIGNMENT == 0
-    ):
-        return X
-    buffer = np.empty(X.size * 4 + _ALIGNMENT, dtype=np.uint8)
-    offset = -buffer.ctypes.data % _ALIGNMENT
-    out = buffer[offset : offset + X.size * 4].view(np.float32).reshape(X.shape)
-    np.copyto(out, X, casting="unsafe")
-    return out
-
 
 def _shared_tensor(X):
-    """A tensor that shares ``X``'s memory (aligned float32, see above)."""
+    """A tensor that shares ``X``'s memory (aligned float32, see
+    :func:`skdae._training_data.aligned_float32`)."""
     return tf.experimental.dlpack.from_dlpack(X.__dlpack__())
 
 
@@ -216,9 +192,9 @@ def train(
 ):
     """Train ``trainer.model`` on ``X[rows]`` and return the history dict.
 
-    ``X`` comes from :func:`aligned_float32` and is not copied; ``rows``
-    (int array) selects the training rows, so that
-    a validation split copies nothing. ``sample_weight`` is float32 of length
+    ``X`` comes from :func:`skdae._training_data.aligned_float32` and is not
+    copied; ``rows`` (int array) selects the training rows, so that a
+    validation split copies nothing. ``sample_weight`` is float32 of length
     ``len(X)``. ``validation_data`` is ``(X_noisy, X_clean, weights)`` or
     None. ``rng`` (a NumPy ``RandomState``) draws each epoch's order.
     Training stops at the first non-finite loss, when a callback sets

@@ -1,10 +1,6 @@
 """The scikit-learn estimator: :class:`DenoisingAutoencoderTransformer`."""
 
-import json
-import threading
-import warnings
 from contextlib import contextmanager
-from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,18 +10,16 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
-    _check_sample_weight,
     check_array,
     check_is_fitted,
     validate_data,
 )
 
-from . import _backend
-from ._corruption import NOISE_TYPES, check_noise_factor, corrupt
+from . import _backend, _plan, _training_data
+from ._corruption import NOISE_TYPES
 from ._forward import ACTIVATIONS, by_dtype, dense_stack, forward
 from ._options import LOSSES, OPTIMIZERS
 
@@ -347,11 +341,11 @@ class DenoisingAutoencoderTransformer(
         """
         with _fitted_state_restored_on_error(self):
             X = validate_data(self, X, dtype="numeric")
-            if X.dtype.kind not in "f" or X.dtype not in (np.float32, np.float64):
+            if X.dtype not in (np.float32, np.float64):
                 # Integers (and other floats) go straight to the float32
                 # buffer training reads: the one copy a fit makes.
-                X = _backend.keras_side().training.aligned_float32(X)
-            self._fit_new(X, sample_weight, epochs=None, hold_out=True)
+                X = _training_data.aligned_float32(X)
+            self._fit_new(X, sample_weight, partial=False)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -402,215 +396,48 @@ class DenoisingAutoencoderTransformer(
             first_call = not self.__sklearn_is_fitted__()
             X = validate_data(self, X, dtype=[np.float32, np.float64], reset=first_call)
             if first_call:
-                self._fit_new(X, sample_weight, epochs=1, hold_out=False)
+                self._fit_new(X, sample_weight, partial=True)
             else:
                 self._train_one_more_epoch(X, sample_weight)
         return self
 
-    def _fit_new(self, X, sample_weight, *, epochs, hold_out):
-        """Train a new network on ``X`` for ``epochs`` epochs."""
-        hidden = self._check_hidden_layer_sizes()
-        check_noise_factor(self.noise, self.noise_factor)
-        weights = _normalized_sample_weight(sample_weight, X)
-        unit_interval = _in_unit_interval(X)
-        if self.model is None:
-            output_activation, loss = self._resolve_output_and_loss(unit_interval)
-        else:  # known once the user's network is built
-            output_activation, loss = None, None
-        clip_range = self._check_clip_range(unit_interval)
-        value_range = (0.0, 1.0)
-        if self.noise == "salt_and_pepper":
-            value_range = _salt_and_pepper_values(X, unit_interval)
-            if not hold_out and not unit_interval:  # partial_fit's first chunk
-                _warn_constant_salt_and_pepper(value_range)
-        seed, rng = _seed_and_rng(self.random_state)
+    def _fit_new(self, X, sample_weight, *, partial):
+        """Train a new network on ``X``: the plan, then the one fit path."""
+        plan = _plan.new_network_plan(self, X, sample_weight, partial=partial)
+        _backend.keras_side()  # TensorFlow, imported quietly, once
+        from . import _fitting
 
-        side = _backend.keras_side()
-        X32 = side.training.aligned_float32(X)
-        rows = np.arange(X.shape[0])
-        callbacks = list(self.callbacks or [])
-        validation_data = None
-        fraction = self.validation_fraction
-        if fraction is None and self.early_stopping:
-            fraction = 0.1
-        if hold_out and fraction is not None:
-            rows, validation_data = self._split_validation(
-                X32, weights, fraction, rng, clip_range, value_range
-            )
-        if hold_out and self.early_stopping:
-            callbacks.append(
-                side.keras.callbacks.EarlyStopping(
-                    monitor="val_loss",
-                    min_delta=self.tol or 0.0,
-                    patience=self.patience,
-                    restore_best_weights=True,
-                )
-            )
-        architecture = {
-            "n_features": X.shape[1],
-            "hidden_layer_sizes": list(hidden),
-            "activation": self.activation,
-            "output_activation": output_activation,
-            "loss": loss,
-            "optimizer": self.optimizer,
-            "corruption": {
-                "noise": self.noise,
-                "clip_range": clip_range,
-                "value_range": value_range,
-            },
-        }
-        batch_size = _batch_size(self.batch_size, len(rows))
-        if epochs is None:  # fit: the epochs parameter
-            epochs = _epochs(self.epochs, len(rows), batch_size)
-        train = partial(
-            side.training.train,
-            X=X32,
-            rows=rows,
-            sample_weight=weights,
-            batch_size=batch_size,
-            epochs=epochs,
-            initial_epoch=0,
-            # Stop when the training loss stops improving, unless the
-            # held-out loss decides (early_stopping) or partial_fit trains.
-            plateau=(
-                (self.tol, self.patience)
-                if hold_out and self.tol is not None and not self.early_stopping
-                else None
-            ),
-            callbacks=callbacks,
-            validation_data=validation_data,
-            verbose=self.verbose,
-            rng=rng,
+        fitted = _fitting.fit_network(
+            plan, callbacks=self.callbacks, verbose=self.verbose
         )
-        keras_models = None
-        if self.model is None:
-            build_fn = partial(
-                side.model.build_autoencoder,
-                n_features=X.shape[1],
-                hidden_layer_sizes=hidden,
-                activation=self.activation,
-                output_activation=output_activation,
-                corruption={**architecture["corruption"], "noise_factor": 0.0},
-                loss=loss,
-                optimizer=self.optimizer,
-                learning_rate=float(self.learning_rate),
-                seed=seed,
-            )
-            with side.training.pooled_trainer(
-                _pool_key(architecture, side.keras),
-                build=lambda: side.scikeras.build_model(build_fn, X32[:1]),
-                loss=loss,
-            ) as trainer:
-                if trainer.reinitializer is None:
-                    trainer.reinitializer = side.model.Reinitializer(trainer.model)
-                trainer.reinitializer(
-                    seed=seed,
-                    noise_factor=float(self.noise_factor),
-                    learning_rate=float(self.learning_rate),
-                )
-                history = train(trainer)
-                network = side.persistence.network_state(trainer.model)
-            _check_converged(history, network, self.learning_rate)
-        else:
-            # A user's network is built anew and owned from the start.
-            model = side.scikeras.build_model(
-                partial(
-                    side.model.build_custom_autoencoder,
-                    network=self.model,
-                    n_features=X.shape[1],
-                    corruption={
-                        **architecture["corruption"],
-                        "noise_factor": float(self.noise_factor),
-                    },
-                    resolve_loss=partial(
-                        _resolved_loss, loss=self.loss, unit_interval=unit_interval
-                    ),
-                    optimizer=self.optimizer,
-                    learning_rate=float(self.learning_rate),
-                    seed=seed,
-                ),
-                X32[:1],
-            )
-            output_activation, loss = side.model.output_activation_of(model), model.loss
-            # Refuse a network that could not be saved and loaded before
-            # training it, not when it is copied or loaded.
-            config = side.persistence.user_network_config(model)
-            history = train(side.training.Trainer(model, loss))
-            network = side.persistence.network_state(model, dense=False, config=config)
-            _check_converged(history, network, self.learning_rate)
-            architecture = {
-                "network": "user",
-                "loss": loss,
-                "optimizer": self.optimizer,
-            }
-            keras_models = (model, *side.model.split_autoencoder(model))
         # Keras models and compiled inference, made on first use; a dict
         # filled in place, so that using them does not change vars(self).
-        self._keras_cache = {} if keras_models is None else {"models": keras_models}
-        self.history_ = history
-        self.n_iter_ = len(history["loss"])
-        self.output_activation_ = output_activation
-        self.loss_ = loss
-        self.clip_range_ = clip_range
-        self._value_range_ = value_range
-        self._seed_ = seed
-        self._architecture_ = architecture
-        self._setup_ = self._training_setup()
-        self._set_network(network)
+        self._keras_cache = {}
+        if fitted.keras_models is not None:
+            self._keras_cache["models"] = fitted.keras_models
+        self.history_ = fitted.history
+        self.n_iter_ = len(fitted.history["loss"])
+        self.output_activation_ = fitted.output_activation
+        self.loss_ = fitted.loss
+        self.clip_range_ = plan.clip_range
+        self._value_range_ = plan.value_range
+        self._seed_ = plan.seed
+        self._architecture_ = fitted.architecture
+        self._setup_ = _plan.training_setup(self)
+        self._set_network(fitted.network)
 
     def _train_one_more_epoch(self, X, sample_weight):
-        changed = [
-            name
-            for name, value in self._training_setup().items()
-            if value != self._setup_[name]
-        ]
-        if changed:
-            raise ValueError(
-                f"partial_fit cannot change {', '.join(changed)} of a fitted "
-                "network; only learning_rate and noise_factor may change between "
-                "calls. Call fit to train a new network."
-            )
-        check_noise_factor(self.noise, self.noise_factor)
-        weights = _normalized_sample_weight(sample_weight, X)
-        if self.loss_ == "binary_crossentropy":
-            _check_binary_crossentropy_data(X)
-        self._check_later_chunk(X)
-        side = _backend.keras_side()
-        # A new, reproducible shuffling order for every call.
-        rng = np.random.RandomState((self._seed_ + self.n_iter_) % 2**32)
-        network = self._network_
-        architecture = self._architecture_
-        with side.training.pooled_trainer(
-            _pool_key({**architecture, "config": network["config"]}, side.keras),
-            build=lambda: side.persistence.rebuild_network(network, architecture),
-            loss=self.loss_,
-        ) as trainer:
-            model = trainer.model
-            side.persistence.assign_network(model, network)
-            model.optimizer.learning_rate.assign(float(self.learning_rate))
-            noise_factor = side.model.corruption_layer(model).noise_factor
-            noise_factor.assign(float(self.noise_factor))
-            new = side.training.train(
-                trainer,
-                side.training.aligned_float32(X),
-                rows=np.arange(X.shape[0]),
-                sample_weight=weights,
-                batch_size=_batch_size(self.batch_size, X.shape[0]),
-                epochs=self.n_iter_ + 1,
-                plateau=None,
-                initial_epoch=self.n_iter_,
-                callbacks=list(self.callbacks or []),
-                validation_data=None,
-                verbose=self.verbose,
-                rng=rng,
-            )
-            network = side.persistence.network_state(
-                model,
-                dense=network["dense"] is not None,
-                config=network["config"],  # partial_fit changes no architecture
-            )
-        # On divergence the fitted network is left as it was.
-        _check_converged(new, network, self.learning_rate)
+        plan = _plan.more_training_plan(self, X, sample_weight)
+        _backend.keras_side()
+        from . import _fitting, _persistence
+
+        new, network = _fitting.train_more(
+            plan,
+            self._network_,
+            self._architecture_,
+            callbacks=self.callbacks,
+            verbose=self.verbose,
+        )
         history = {}
         for key in [*self.history_, *(k for k in new if k not in self.history_)]:
             old = self.history_.get(key, [np.nan] * self.n_iter_)
@@ -619,38 +446,7 @@ class DenoisingAutoencoderTransformer(
         self.n_iter_ += 1
         self._set_network(network)
         if "models" in self._keras_cache:  # keep model_ in step, in place
-            side.persistence.assign_network(self._keras_cache["models"][0], network)
-
-    def _check_later_chunk(self, X):
-        """Refuse or flag a ``partial_fit`` chunk that the choices made on the
-        first chunk do not fit."""
-        if (
-            self.clip_range == "auto"
-            and self.clip_range_ is not None
-            and not _in_unit_interval(X)
-        ):
-            raise ValueError(
-                "clip_range='auto' was decided on the first partial_fit chunk, "
-                "which lay in [0, 1]: corrupted inputs are clipped to [0, 1]. "
-                "This chunk has values outside [0, 1], which would be clipped "
-                "silently while training. Scale every chunk alike (e.g. with a "
-                "MinMaxScaler fitted on representative data), or pass clip_range "
-                "explicitly (None or a (low, high) tuple) and start over with fit."
-            )
-        value_range = getattr(self, "_value_range_", (0.0, 1.0))
-        if self.noise == "salt_and_pepper" and value_range != (0.0, 1.0):
-            low, high = (np.asarray(v) for v in value_range)
-            outside = (X.min(axis=0) < low) | (X.max(axis=0) > high)
-            if outside.any():
-                warnings.warn(
-                    f"{int(outside.sum())} of {X.shape[1]} features of this "
-                    "partial_fit chunk leave the range seen in the first chunk, "
-                    "whose minimum and maximum are the salt-and-pepper values. "
-                    "Scale the data to [0, 1] (0 and 1 are then used), or start "
-                    "with a chunk that covers each feature's range.",
-                    UserWarning,
-                    stacklevel=3,
-                )
+            _persistence.assign_network(self._keras_cache["models"][0], network)
 
     def _set_network(self, network):
         self._forward_layers_ = None
@@ -665,74 +461,53 @@ class DenoisingAutoencoderTransformer(
         Built from the fitted state on first access (later accesses return
         the same model); :meth:`partial_fit` updates it in place.
         """
-        return self._keras_model_views()[0]
+        return self._keras_models()[0]
 
     @property
     def encoder_(self):
         """Input to code, a Keras model sharing its layers with ``model_``."""
-        return self._keras_model_views()[1]
+        return self._keras_models()[1]
 
     @property
     def decoder_(self):
         """Code to reconstruction, sharing its layers with ``model_``."""
-        return self._keras_model_views()[2]
+        return self._keras_models()[2]
 
-    def _keras_model_views(self):
+    def _keras_models(self):
         """``(model, encoder, decoder)``, built on first use."""
         if "_network_" not in self.__dict__:
             raise AttributeError(
                 f"This {type(self).__name__} instance is not fitted yet."
             )
-        with _KERAS_CACHE_LOCK:
-            if "models" not in self._keras_cache:
-                side = _backend.keras_side()
-                model = side.persistence.rebuild_network(
-                    self._network_, self._architecture_
-                )
-                models = (model, *side.model.split_autoencoder(model))
-                self._keras_cache["models"] = models
-            return self._keras_cache["models"]
+        _backend.keras_side()
+        from . import _inference
+
+        return _inference.keras_models(
+            self._keras_cache, self._network_, self._architecture_
+        )
 
     def _keras_view(self, part):
-        """The Keras ``"network"`` (without corruption), ``"encoder"`` or
-        ``"decoder"``; a clear error when the network has no such part."""
-        model, encoder, decoder = self._keras_model_views()
-        views = {
-            "network": _backend.keras_side().model.network_of(model),
-            "encoder": encoder,
-            "decoder": decoder,
-        }
-        if part != "network" and encoder is None:
-            raise ValueError(
-                "This network has no layer named 'code', where its encoder "
-                "would end: transform_output='encoded' and inverse_transform "
-                "need one. Name a layer 'code' in the network that `model` "
-                "builds."
-            )
-        if views[part] is None:
-            raise ValueError(
-                "This network has no decoder: the layers after its 'code' "
-                "layer do not form a chain from the code to the output (a "
-                "skip connection or a branch joins them), so "
-                "inverse_transform is not available."
-            )
-        return views[part]
+        """The Keras ``"network"``, ``"encoder"`` or ``"decoder"``."""
+        _backend.keras_side()
+        from . import _inference
 
-    def _compiled(self, part):
-        """Compiled inference of :meth:`_keras_view` for networks that are not
-        a Dense chain."""
-        compiled = self._keras_cache.setdefault("compiled", {})
-        if part not in compiled:
-            view = self._keras_view(part)
-            inference = _backend.keras_side().inference.CompiledInference(view)
-            with _KERAS_CACHE_LOCK:
-                compiled.setdefault(part, inference)
-        return compiled[part]
+        return _inference.keras_part(
+            self._keras_cache, self._network_, self._architecture_, part
+        )
 
     def _run(self, part, X):
-        """The network, its encoder or its decoder, on ``X`` (X's dtype)."""
+        """The network, its encoder or its decoder, on ``X`` (X's dtype).
+
+        A Dense chain runs in NumPy; other networks through compiled Keras.
+        """
         if self._forward_layers_ is None:
-            return self._compiled(part)(X)
+            _backend.keras_side()
+            from . import _inference
+
+            compiled = _inference.compiled_part(
+                self._keras_cache, self._network_, self._architecture_, part
+            )
+            return compiled(X)
         layers = self._forward_layers_[X.dtype]
         n_encoder = len(layers) // 2
         if part == "encoder":
@@ -740,98 +515,6 @@ class DenoisingAutoencoderTransformer(
         elif part == "decoder":
             layers = layers[n_encoder:]
         return forward(X, layers)
-
-    def _training_setup(self):
-        """The parameters a fitted network is built for, as plain values."""
-        setup = {
-            name: getattr(self, name)
-            for name in (
-                "hidden_layer_sizes",
-                "activation",
-                "output_activation",
-                "loss",
-                "optimizer",
-                "noise",
-                "clip_range",
-                "model",
-            )
-        }
-        if not isinstance(setup["hidden_layer_sizes"], Integral):
-            setup["hidden_layer_sizes"] = tuple(setup["hidden_layer_sizes"])
-        if isinstance(setup["clip_range"], list):
-            setup["clip_range"] = tuple(setup["clip_range"])
-        return setup
-
-    def _resolve_output_and_loss(self, unit_interval):
-        output_activation = self.output_activation
-        if output_activation == "auto":
-            output_activation = "sigmoid" if unit_interval else "linear"
-        loss = _resolved_loss(
-            output_activation, loss=self.loss, unit_interval=unit_interval
-        )
-        return output_activation, loss
-
-    def _split_validation(self, X, weights, fraction, rng, clip_range, value_range):
-        """Training rows, and ``(noisy, clean, weights)`` held-out samples.
-
-        The held-out part is rounded up, so that any data set that has two
-        samples can hold one out.
-        """
-        n = X.shape[0]
-        n_val = int(np.ceil(fraction * n))
-        if n - n_val < 1:
-            setting = (
-                f"validation_fraction={fraction}"
-                if self.validation_fraction is not None
-                else f"early_stopping=True, which holds out {fraction:.0%},"
-            )
-            raise ValueError(
-                f"{setting} leaves no training sample of {n}: fit needs at "
-                "least two samples, one to train on and one to validate on."
-            )
-        order = rng.permutation(n)
-        val, rows = order[:n_val], np.sort(order[n_val:])
-        X_val = X[val]
-        X_val_noisy = corrupt(
-            X_val,
-            noise=self.noise,
-            noise_factor=self.noise_factor,
-            clip_range=clip_range,
-            value_range=value_range,
-            random_state=rng,
-        ).astype(np.float32)
-        return rows, (X_val_noisy, X_val, weights[val])
-
-    def _check_hidden_layer_sizes(self):
-        sizes = self.hidden_layer_sizes
-        if isinstance(sizes, Integral):
-            sizes = (sizes,)
-        sizes = tuple(sizes)
-        if len(sizes) == 0:
-            raise ValueError("hidden_layer_sizes must contain at least one layer.")
-        for size in sizes:
-            if not isinstance(size, Integral) or isinstance(size, bool) or size < 1:
-                raise ValueError(
-                    "hidden_layer_sizes must contain positive integers, "
-                    f"got {self.hidden_layer_sizes!r}."
-                )
-        return tuple(int(s) for s in sizes)
-
-    def _check_clip_range(self, unit_interval):
-        if self.clip_range is None:
-            return None
-        if isinstance(self.clip_range, str):  # "auto"
-            return (0.0, 1.0) if unit_interval else None
-        try:
-            clip_low, clip_high = (float(v) for v in self.clip_range)
-        except (TypeError, ValueError):
-            clip_low = clip_high = np.nan
-        if not clip_low < clip_high:
-            raise ValueError(
-                "clip_range must be 'auto', None or a (low, high) tuple with "
-                f"low < high, got {self.clip_range!r}."
-            )
-        return (clip_low, clip_high)
 
     def transform(self, X):
         """Denoise ``X``, or encode it if ``transform_output="encoded"``.
@@ -970,7 +653,7 @@ class DenoisingAutoencoderTransformer(
         if self.transform_output == "denoised":
             return self.n_features_in_
         if self._forward_layers_ is None:
-            return self._compiled("encoder").n_outputs
+            return int(np.prod(self._keras_view("encoder").output_shape[1:]))
         layers = self._forward_layers_[np.dtype(np.float32)]
         return layers[len(layers) // 2 - 1][0].shape[1]
 
@@ -997,23 +680,6 @@ class DenoisingAutoencoderTransformer(
 # Derived from _network_, never saved: the NumPy inference weights, and the
 # Keras models built on first access to model_.
 _DERIVED_STATE = ("_forward_layers_", "_keras_cache")
-_KERAS_CACHE_LOCK = threading.Lock()
-
-
-def _pool_key(architecture, keras):
-    """A hashable key for the trainers of an architecture.
-
-    Keras's float type and dtype policy are part of it: they change the
-    traced training step as much as the architecture does.
-    """
-    return json.dumps(
-        {
-            **architecture,
-            "floatx": keras.config.floatx(),
-            "dtype_policy": keras.config.dtype_policy().name,
-        },
-        sort_keys=True,
-    )
 
 
 @contextmanager
@@ -1028,141 +694,3 @@ def _fitted_state_restored_on_error(estimator):
             delattr(estimator, name)
         vars(estimator).update(before)
         raise
-
-
-def _resolved_loss(output_activation, *, loss, unit_interval):
-    """``loss``, or the "auto" choice for ``output_activation``; checked."""
-    if loss == "auto":
-        # Binary cross-entropy needs targets and outputs in [0, 1].
-        sigmoid = output_activation == "sigmoid"
-        loss = "binary_crossentropy" if sigmoid and unit_interval else "mse"
-    if loss == "binary_crossentropy":
-        if not unit_interval:
-            raise ValueError(
-                "loss='binary_crossentropy' needs training data in [0, 1]; "
-                "scale X with MinMaxScaler or use loss='mse' (or 'auto')."
-            )
-        if output_activation != "sigmoid":
-            raise ValueError(
-                "loss='binary_crossentropy' needs outputs in [0, 1], i.e. a "
-                "sigmoid output (output_activation='sigmoid' or 'auto'), got "
-                f"output activation {output_activation!r}."
-            )
-    return loss
-
-
-def _seed_and_rng(random_state):
-    """An int seed for the network and a RandomState for the rest of the fit.
-
-    None draws fresh entropy, leaving NumPy's and Python's global generators
-    alone.
-    """
-    if random_state is None:
-        seed = int(np.random.default_rng().integers(2**31 - 1))
-        return seed, np.random.RandomState(seed)
-    rng = check_random_state(random_state)
-    return int(rng.randint(2**31 - 1)), rng
-
-
-def _in_unit_interval(X):
-    """Whether ``X`` lies in [0, 1], give or take a few float ulps.
-
-    MinMaxScaler's output can exceed 1 by an ulp (1.0000000000000002).
-    """
-    tolerance = 4 * np.finfo(X.dtype).eps
-    return bool(X.min() >= -tolerance and X.max() <= 1 + tolerance)
-
-
-def _check_binary_crossentropy_data(X):
-    if not _in_unit_interval(X):
-        raise ValueError(
-            "The network was trained with loss='binary_crossentropy', which "
-            "needs data in [0, 1]; X has values outside it."
-        )
-
-
-def _salt_and_pepper_values(X, unit_interval):
-    """Pepper and salt: 0 and 1 for [0, 1] data, else each feature's range."""
-    if unit_interval:
-        return (0.0, 1.0)
-    return (X.min(axis=0).tolist(), X.max(axis=0).tolist())
-
-
-# epochs="auto" trains for about this many gradient steps, within these
-# bounds on the number of epochs.
-AUTO_STEPS = 5000
-AUTO_EPOCHS = (20, 250)
-
-
-def _batch_size(batch_size, n_samples):
-    """``batch_size``, or the "auto" choice for ``n_samples`` training rows.
-
-    64 up to 12,800 rows, so that small data sets get enough gradient steps,
-    then ``n_samples // 200`` up to 256, which uses a CPU's cores better on
-    large ones (60,000 rows: 256).
-    """
-    if batch_size == "auto":
-        return int(min(max(n_samples // 200, 64), 256, n_samples))
-    return batch_size
-
-
-def _epochs(epochs, n_samples, batch_size):
-    """``epochs``, or the "auto" choice: about ``AUTO_STEPS`` gradient steps.
-
-    1,198 digits in batches of 64: 250 epochs (4,750 steps); 60,000 images
-    in batches of 256: 22 epochs (5,170 steps).
-    """
-    if epochs == "auto":
-        steps_per_epoch = -(-n_samples // batch_size)
-        low, high = AUTO_EPOCHS
-        return int(min(max(-(-AUTO_STEPS // steps_per_epoch), low), high))
-    return epochs
-
-
-def _warn_constant_salt_and_pepper(value_range):
-    low, high = (np.asarray(v) for v in value_range)
-    constant = int(np.sum(low == high))
-    if constant:
-        warnings.warn(
-            "The salt-and-pepper values of data outside [0, 1] are each "
-            "feature's minimum and maximum in the first partial_fit chunk, and "
-            f"{constant} of {low.size} features are constant in it: their "
-            "pepper equals their salt, so they are never corrupted. Scale the "
-            "data to [0, 1] (0 and 1 are then used), or start with a chunk that "
-            "covers each feature's range.",
-            UserWarning,
-            stacklevel=4,
-        )
-
-
-def _normalized_sample_weight(sample_weight, X):
-    """Float32 weights of mean 1 (all ones for None); negative ones raise."""
-    if sample_weight is None:
-        return np.ones(X.shape[0], dtype=np.float32)
-    weights = _check_sample_weight(
-        sample_weight, X, dtype=np.float64, ensure_non_negative=True
-    )
-    total = weights.sum()
-    if not total > 0:
-        raise ValueError("sample_weight must not sum to zero.")
-    return (weights * (X.shape[0] / total)).astype(np.float32)
-
-
-def _check_converged(history, network, learning_rate):
-    """Raise a ValueError naming the likely causes if training diverged."""
-    losses = np.asarray(history.get("loss", []), dtype=float)
-    if np.isfinite(losses).all() and all(
-        np.isfinite(v).all() for v in network["variables"]
-    ):
-        return
-    bad = np.flatnonzero(~np.isfinite(losses))
-    where = (
-        f"the loss became {losses[bad[0]]} in epoch {bad[0] + 1}"
-        if bad.size
-        else "the network's weights became non-finite"
-    )
-    raise ValueError(
-        f"Training diverged: {where}. The usual causes are a learning_rate that "
-        f"is too large (got {learning_rate}) or unscaled input data; scale X with "
-        "MinMaxScaler or StandardScaler and/or lower learning_rate."
-    )

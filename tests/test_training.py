@@ -5,16 +5,22 @@ import pytest
 
 from skdae import DenoisingAutoencoderTransformer, _backend
 from skdae._options import OPTIMIZERS
-from skdae._transformer import _seed_and_rng
+from skdae._plan import seed_and_rng
+from skdae._training_data import aligned_float32
 
 side = _backend.keras_side()
 keras = side.keras
-SETUP = {"hidden_layer_sizes": (6, 3), "epochs": 3, "batch_size": 16}
+SETUP = {
+    "hidden_layer_sizes": (6, 3),
+    "epochs": 3,
+    "batch_size": 16,
+    "learning_rate": 1e-3,
+}
 
 
 def new_keras_fit(X, optimizer, random_state):
     """What a fit trains, on a brand-new Keras model: no pool, no reset."""
-    seed, rng = _seed_and_rng(random_state)
+    seed, rng = seed_and_rng(random_state)
     model = side.model.build_autoencoder(
         n_features=X.shape[1],
         hidden_layer_sizes=SETUP["hidden_layer_sizes"],
@@ -33,7 +39,7 @@ def new_keras_fit(X, optimizer, random_state):
     )
     side.training.train(
         side.training.Trainer(model, "binary_crossentropy"),
-        side.training.aligned_float32(X),
+        aligned_float32(X),
         rows=np.arange(X.shape[0]),
         sample_weight=np.ones(X.shape[0], np.float32),
         batch_size=SETUP["batch_size"],

@@ -550,7 +550,7 @@ def test_reused_traced_training_steps_are_invisible_in_results(digits):
 
 @pytest.mark.parametrize("writeable", [True, False])
 def test_float32_input_is_trained_on_without_a_copy_and_left_alone(writeable):
-    from skdae._training import aligned_float32
+    from skdae._training_data import aligned_float32
 
     X = aligned_float32(np.random.RandomState(0).rand(100, 8))
     before = X.copy()
