@@ -35,7 +35,8 @@ def corrupt(
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        Clean data. It is never modified.
+        Clean data. It is never modified. Missing entries (NaN) stay
+        missing.
     noise : {"gaussian", "masking", "salt_and_pepper"}, default="gaussian"
         ``"gaussian"`` adds ``noise_factor * N(0, 1)``; ``"masking"`` sets a
         random fraction ``noise_factor`` of the entries to zero;
@@ -70,7 +71,10 @@ def corrupt(
         raise ValueError(f"noise must be one of {NOISE_TYPES}, got {noise!r}.")
     if noise_factor < 0:
         raise ValueError(f"noise_factor must be >= 0, got {noise_factor!r}.")
-    X = check_array(X, dtype=[np.float64, np.float32], copy=True)
+    X = check_array(
+        X, dtype=[np.float64, np.float32], copy=True, ensure_all_finite="allow-nan"
+    )
+    missing = np.isnan(X)
     rng = check_random_state(random_state)
     if noise == "gaussian":
         X += (noise_factor * rng.standard_normal(X.shape)).astype(X.dtype)
@@ -81,7 +85,9 @@ def corrupt(
         else:
             if value_range is None:
                 value_range = (
-                    clip_range if clip_range is not None else (X.min(), X.max())
+                    clip_range
+                    if clip_range is not None
+                    else (np.nanmin(X), np.nanmax(X))
                 )
             low, high = (_per_column(v, X) for v in value_range)
             pepper = u < noise_factor / 2
@@ -91,6 +97,7 @@ def corrupt(
             X[salt] = np.broadcast_to(high, X.shape)[salt]
     if clip_range is not None:
         np.clip(X, clip_range[0], clip_range[1], out=X)
+    X[missing] = np.nan  # missing entries stay missing
     return X
 
 

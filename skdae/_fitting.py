@@ -83,6 +83,11 @@ def train_more(plan, network, architecture, *, callbacks, verbose):
     return history, state
 
 
+def _probe(plan):
+    """One row for scikeras to check the model against (only shapes matter)."""
+    return np.nan_to_num(plan.X[:1])
+
+
 def pool_key(architecture):
     """A hashable key for the trainers of an architecture.
 
@@ -154,7 +159,7 @@ class _DenseNetwork:
         )
         with _training.pooled_trainer(
             pool_key(self.architecture),
-            build=lambda: _scikeras.build_model(build, plan.X[:1]),
+            build=lambda: _scikeras.build_model(build, _probe(plan)),
             loss=plan.loss,
         ) as trainer:
             if trainer.reinitializer is None:
@@ -199,7 +204,7 @@ class _UserNetwork:
                 learning_rate=plan.learning_rate,
                 seed=plan.seed,
             ),
-            plan.X[:1],
+            _probe(plan),
         )
         self.output_activation = _model.output_activation_of(model)
         self.loss = model.loss

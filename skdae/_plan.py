@@ -303,7 +303,10 @@ def salt_and_pepper_values(X, unit_interval):
     """Pepper and salt: 0 and 1 for [0, 1] data, else each feature's range."""
     if unit_interval:
         return (0.0, 1.0)
-    return (X.min(axis=0).tolist(), X.max(axis=0).tolist())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
+        low, high = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
+    return (np.nan_to_num(low).tolist(), np.nan_to_num(high).tolist())
 
 
 def resolved_batch_size(batch_size, n_samples):
@@ -366,7 +369,9 @@ def _check_later_chunk(estimator, X):
     value_range = estimator._value_range_
     if estimator.noise == "salt_and_pepper" and value_range != (0.0, 1.0):
         low, high = (np.asarray(v) for v in value_range)
-        outside = (X.min(axis=0) < low) | (X.max(axis=0) > high)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
+            outside = (np.nanmin(X, axis=0) < low) | (np.nanmax(X, axis=0) > high)
         if outside.any():
             warnings.warn(
                 f"{int(outside.sum())} of {X.shape[1]} features of this "

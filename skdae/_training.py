@@ -45,6 +45,7 @@ class Trainer:
         # the caller that knows the architecture.
         self.reinitializer = None
         self.loss_fn = keras.losses.get(loss)
+        self.elementwise_loss = _ELEMENTWISE[loss]
         n_features = model.inputs[0].shape[-1]
         data = tf.TensorSpec((None, n_features), tf.float32)
         vector = tf.TensorSpec((None,), tf.float32)
@@ -61,6 +62,53 @@ class Trainer:
             functools.partial(_evaluate, self),
             input_signature=[data, data, vector, scalar],
         )
+        # Data with missing entries (NaN): traced only when such data come.
+        self._epoch_missing = tf.function(
+            functools.partial(_epoch, self, missing=True),
+            input_signature=[data, vector, rows, scalar],
+        )
+        self._evaluate_missing = tf.function(
+            functools.partial(_evaluate, self, missing=True),
+            input_signature=[data, data, vector, scalar],
+        )
+
+
+def _bce(y, p):
+    # keras.losses.binary_crossentropy's arithmetic, per entry.
+    epsilon = keras.config.epsilon()
+    p = tf.clip_by_value(p, epsilon, 1.0 - epsilon)
+    return -(y * tf.math.log(p + epsilon) + (1.0 - y) * tf.math.log(1.0 - p + epsilon))
+
+
+def _huber(y, p):
+    error = tf.abs(y - p)
+    return tf.where(error <= 1.0, 0.5 * tf.square(error), error - 0.5)
+
+
+# Each loss per entry, for data with missing entries: the loss of a sample is
+# then the mean over its observed entries.
+_ELEMENTWISE = {
+    "binary_crossentropy": _bce,
+    "mse": lambda y, p: tf.square(y - p),
+    "mae": lambda y, p: tf.abs(y - p),
+    "huber": _huber,
+}
+
+
+def _observed_losses(trainer, x_in, x_target, weights, training):
+    """Per-sample weighted loss over the observed (non-NaN) entries.
+
+    Missing entries are hidden from the network as masking noise hides
+    entries (set to 0) and left out of the loss.
+    """
+    observed = tf.logical_not(tf.math.is_nan(x_target))
+    zeros = tf.zeros_like(x_in)
+    outputs = trainer.model(tf.where(observed, x_in, zeros), training=training)
+    outputs = tf.cast(tf.reshape(outputs, tf.shape(x_target)), tf.float32)
+    entries = trainer.elementwise_loss(tf.where(observed, x_target, zeros), outputs)
+    mask = tf.cast(observed, tf.float32)
+    count = tf.maximum(tf.reduce_sum(mask, axis=-1), 1.0)
+    return tf.reduce_sum(entries * mask, axis=-1) / count * weights
 
 
 def _weighted_losses(trainer, x_in, x_target, weights, training):
@@ -69,8 +117,13 @@ def _weighted_losses(trainer, x_in, x_target, weights, training):
     return tf.cast(per_sample, tf.float32) * weights
 
 
-def _epoch(trainer, X, weights, order, batch_size):
-    """One epoch over ``X[order]``; returns the weighted mean loss."""
+def _epoch(trainer, X, weights, order, batch_size, missing=False):
+    """One epoch over ``X[order]``; returns the weighted mean loss.
+
+    ``missing``: ``X`` has NaN entries, hidden from the network and left out
+    of the loss.
+    """
+    losses = _observed_losses if missing else _weighted_losses
     model = trainer.model
     n = tf.shape(order)[0]
     total = tf.constant(0.0)
@@ -79,7 +132,7 @@ def _epoch(trainer, X, weights, order, batch_size):
         x = tf.gather(X, rows)
         w = tf.gather(weights, rows)
         with tf.GradientTape() as tape:
-            weighted = _weighted_losses(trainer, x, x, w, training=True)
+            weighted = losses(trainer, x, x, w, training=True)
             # Keras's "sum over batch size" reduction, as in model.fit.
             loss = tf.reduce_sum(weighted) / tf.cast(tf.shape(rows)[0], tf.float32)
             if model.losses:
@@ -92,14 +145,15 @@ def _epoch(trainer, X, weights, order, batch_size):
     return total / tf.cast(n, tf.float32)
 
 
-def _evaluate(trainer, X_noisy, X_clean, weights, batch_size):
+def _evaluate(trainer, X_noisy, X_clean, weights, batch_size, missing=False):
     """Weighted mean loss of reconstructing ``X_clean`` from ``X_noisy``."""
+    losses = _observed_losses if missing else _weighted_losses
     n = tf.shape(X_noisy)[0]
     total = tf.constant(0.0)
     for start in tf.range(0, n, batch_size):
         stop = start + batch_size
         total += tf.reduce_sum(
-            _weighted_losses(
+            losses(
                 trainer,
                 X_noisy[start:stop],
                 X_clean[start:stop],
@@ -204,6 +258,9 @@ def train(
     detached from the model afterwards.
     """
     model = trainer.model
+    missing = bool(np.isnan(X).any())
+    epoch_step = trainer._epoch_missing if missing else trainer._epoch
+    evaluate = trainer._evaluate_missing if missing else trainer._evaluate
     X = _shared_tensor(X)
     weights = tf.convert_to_tensor(sample_weight)
     rows = np.asarray(rows, dtype=np.int32)
@@ -237,10 +294,10 @@ def train(
             hooks.on_epoch_begin(epoch)
             hooks.on_train_batch_begin(0)
             order = tf.convert_to_tensor(rng.permutation(rows))
-            logs = {"loss": float(trainer._epoch(X, weights, order, batch))}
+            logs = {"loss": float(epoch_step(X, weights, order, batch))}
             hooks.on_train_batch_end(steps - 1, dict(logs))
             if validation is not None:
-                logs["val_loss"] = float(trainer._evaluate(*validation, batch))
+                logs["val_loss"] = float(evaluate(*validation, batch))
             hooks.on_epoch_end(epoch, logs)
             for key, value in logs.items():
                 history.setdefault(key, []).append(value)

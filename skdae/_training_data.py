@@ -5,6 +5,8 @@ weights of mean 1; the held-out part, corrupted once. :mod:`skdae._plan`
 uses these; nothing here imports TensorFlow.
 """
 
+import warnings
+
 import numpy as np
 from sklearn.utils.validation import _check_sample_weight
 
@@ -40,9 +42,13 @@ def in_unit_interval(X):
     """Whether ``X`` lies in [0, 1], give or take a few float ulps.
 
     MinMaxScaler's output can exceed 1 by an ulp (1.0000000000000002).
+    Missing (NaN) entries are ignored.
     """
     tolerance = 4 * np.finfo(X.dtype).eps if X.dtype.kind == "f" else 0
-    return bool(X.min() >= -tolerance and X.max() <= 1 + tolerance)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN X
+        low, high = np.nanmin(X), np.nanmax(X)
+    return bool(low >= -tolerance and high <= 1 + tolerance)
 
 
 def normalized_sample_weight(sample_weight, X):

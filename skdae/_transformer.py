@@ -340,7 +340,7 @@ class DenoisingAutoencoderTransformer(
             Fitted transformer.
         """
         with _fitted_state_restored_on_error(self):
-            X = validate_data(self, X, dtype="numeric")
+            X = validate_data(self, X, dtype="numeric", ensure_all_finite="allow-nan")
             if X.dtype not in (np.float32, np.float64):
                 # Integers (and other floats) go straight to the float32
                 # buffer training reads: the one copy a fit makes.
@@ -394,7 +394,13 @@ class DenoisingAutoencoderTransformer(
         with _fitted_state_restored_on_error(self):
             # Not hasattr(self, "model_"): that would build the Keras model.
             first_call = not self.__sklearn_is_fitted__()
-            X = validate_data(self, X, dtype=[np.float32, np.float64], reset=first_call)
+            X = validate_data(
+                self,
+                X,
+                dtype=[np.float32, np.float64],
+                ensure_all_finite="allow-nan",
+                reset=first_call,
+            )
             if first_call:
                 self._fit_new(X, sample_weight, partial=True)
             else:
@@ -499,7 +505,10 @@ class DenoisingAutoencoderTransformer(
         """The network, its encoder or its decoder, on ``X`` (X's dtype).
 
         A Dense chain runs in NumPy; other networks through compiled Keras.
+        Missing (NaN) inputs are hidden from the network as in training: 0.
         """
+        if part != "decoder" and np.isnan(X).any():
+            X = np.where(np.isnan(X), X.dtype.type(0), X)
         if self._forward_layers_ is None:
             _backend.keras_side()
             from . import _inference
@@ -533,7 +542,13 @@ class DenoisingAutoencoderTransformer(
             float64).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_data(
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite="allow-nan",
+            reset=False,
+        )
         if self.transform_output == "encoded":
             return self._run("encoder", X)
         return self._run("network", X)
@@ -585,9 +600,19 @@ class DenoisingAutoencoderTransformer(
             ``score(X)``.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_data(
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite="allow-nan",
+            reset=False,
+        )
         reconstruction = self._run("network", X)
-        return -np.mean((reconstruction - X) ** 2, axis=1, dtype=np.float64)
+        errors = (reconstruction - X) ** 2
+        if np.isnan(X).any():  # the mean over each sample's observed entries
+            with np.errstate(invalid="ignore"):
+                return -np.nanmean(errors, axis=1, dtype=np.float64)
+        return -np.mean(errors, axis=1, dtype=np.float64)
 
     def score(self, X, y=None, *, X_clean=None):
         """Negative mean squared reconstruction error (higher is better).
@@ -616,16 +641,25 @@ class DenoisingAutoencoderTransformer(
             ``transform_output`` is.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_data(
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite="allow-nan",
+            reset=False,
+        )
         target = X
         if X_clean is not None:
-            target = check_array(X_clean, dtype=[np.float64, np.float32])
+            target = check_array(
+                X_clean, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
+            )
             if target.shape != X.shape:
                 raise ValueError(
                     f"X_clean has shape {target.shape}, X has shape {X.shape}."
                 )
         reconstruction = self._run("network", X)
-        return -float(np.mean((reconstruction - target) ** 2, dtype=np.float64))
+        # Missing (NaN) targets are left out, as in training.
+        return -float(np.nanmean((reconstruction - target) ** 2, dtype=np.float64))
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names.
@@ -663,6 +697,7 @@ class DenoisingAutoencoderTransformer(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.input_tags.allow_nan = True
         return tags
 
     def __getstate__(self):
