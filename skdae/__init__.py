@@ -5,6 +5,7 @@ Importing skdae does not import TensorFlow; it is loaded on first use.
 
 from ._corruption import corrupt
 from ._display import LossCurveDisplay, ReconstructionDisplay
+from ._imputer import DenoisingAutoencoderImputer
 from ._onnx import register_when_skl2onnx_is_imported, to_onnx
 from ._scoring import make_corrupted_scorer
 from ._transformer import DenoisingAutoencoderTransformer
@@ -15,6 +16,7 @@ __version__ = "0.2.0"
 register_when_skl2onnx_is_imported()
 
 __all__ = [
+    "DenoisingAutoencoderImputer",
     "DenoisingAutoencoderTransformer",
     "LossCurveDisplay",
     "ReconstructionDisplay",

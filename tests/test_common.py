@@ -2,7 +2,11 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdae import DenoisingAutoencoderTransformer, _backend
+from skdae import (
+    DenoisingAutoencoderImputer,
+    DenoisingAutoencoderTransformer,
+    _backend,
+)
 
 
 class BatchNormDropoutNetwork:
@@ -42,8 +46,19 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
+FAST_IMPUTER = DenoisingAutoencoderImputer(
+    hidden_layer_sizes=(4,), epochs=2, add_indicator=True
+)
+
+
 @parametrize_with_checks(
-    [DenoisingAutoencoderTransformer(), FAST, USER_NETWORK],
+    [
+        DenoisingAutoencoderTransformer(),
+        FAST,
+        USER_NETWORK,
+        DenoisingAutoencoderImputer(),
+        FAST_IMPUTER,
+    ],
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
 )
 def test_sklearn_compatible_estimator(estimator, check):
