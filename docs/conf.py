@@ -24,6 +24,7 @@ exclude_patterns = [
     "benchmarks/results.md",
     "benchmarks/value.md",
     "benchmarks/transform.md",
+    "benchmarks/impute.md",
     "auto_examples/*.ipynb",
 ]
 autosummary_generate = True

