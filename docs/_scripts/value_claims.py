@@ -88,7 +88,7 @@ def check_impute(path=IMPUTE):
     row = rmse["breast_cancer"]
     assert abs(row["skdae"]["rmse"] - row["KNN(5)"]["rmse"]) < 0.002
     # "KNNImputer is the best front end, 2.7 points ahead of this imputer"
-    downstream = {k: v for k, v in results["downstream"].items()}
+    downstream = dict(results["downstream"])
     complete = downstream.pop("complete data")
     assert max(downstream, key=downstream.get) == "KNN(5)"
     gap = downstream["KNN(5)"] - downstream["skdae"]
