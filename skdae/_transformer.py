@@ -216,9 +216,15 @@ class DenoisingAutoencoderTransformer(
     step, re-initialised in place, which makes small refits (as in a search)
     cheap; the results are those of a new network.
 
-    The fitted state is plain (the network's Keras configuration as JSON and
-    its weights as NumPy arrays), so the transformer pickles and saves with
-    skops without live Keras objects. :meth:`transform` runs a Dense chain in
+    The fitted state is plain (the weights as NumPy arrays, and a user
+    network's checked Keras configuration as JSON), so the transformer
+    pickles and saves with skops without live Keras objects; the default
+    network is rebuilt by skdae's own builder, never from a stored
+    configuration.
+
+    Missing entries (NaN) are accepted: they are hidden from the network as
+    masking noise hides entries (set to 0) and left out of the loss, and
+    the scores leave them out. :meth:`transform` runs a Dense chain in
     NumPy with those weights, and other networks through a compiled Keras
     function: both are much faster than ``model_.predict``. Modifying
     ``model_`` does not affect the transformer.
@@ -325,7 +331,8 @@ class DenoisingAutoencoderTransformer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data, finite. Scale it first (e.g. to [0, 1] with
+            Training data; missing entries may be NaN (not infinity). Scale
+            it first (e.g. to [0, 1] with
             :class:`~sklearn.preprocessing.MinMaxScaler`, or standardize it).
         y : None
             Ignored.
@@ -379,7 +386,7 @@ class DenoisingAutoencoderTransformer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data.
+            Training data; missing entries may be NaN.
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -533,7 +540,7 @@ class DenoisingAutoencoderTransformer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Data to transform, possibly noisy.
+            Data to transform, possibly noisy; missing entries may be NaN.
 
         Returns
         -------
