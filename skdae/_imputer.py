@@ -74,10 +74,10 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     autoencoder_ : DenoisingAutoencoderTransformer
         The fitted autoencoder, on the scaled data.
 
-    data_min_ : ndarray of shape (n_features_in_,)
+    data_min_ : ndarray of shape (`n_features_in_`,)
         Each feature's smallest observed value during :term:`fit`.
 
-    data_range_ : ndarray of shape (n_features_in_,)
+    data_range_ : ndarray of shape (`n_features_in_`,)
         Each feature's observed range during :term:`fit` (1 for constant or
         fully missing features).
 
