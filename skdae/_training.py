@@ -25,6 +25,7 @@ from contextlib import contextmanager
 import keras
 import numpy as np
 import tensorflow as tf
+from tensorflow.python.eager import context
 
 
 def _shared_tensor(X):
@@ -111,6 +112,53 @@ def _observed_losses(trainer, x_in, x_target, weights, training):
     return tf.reduce_sum(entries * mask, axis=-1) / count * weights
 
 
+def apply_gradients(optimizer, gradients, variables):
+    """``optimizer.apply(gradients, variables)``, without ``tf.distribute``.
+
+    Keras's TensorFlow optimizers route every update through the default
+    distribution strategy's ``extended.update``, which keeps each traced
+    loop body that calls it alive for the life of the process: about 5 MiB
+    per architecture fitted. This is the same arithmetic as Keras's
+    backend-independent ``apply`` (gradient clipping, weight decay, the
+    update step, constraints, the iteration count), for optimizers without
+    gradient accumulation, moving averages or loss scaling, which skdae's
+    named optimizers never have; others go through ``optimizer.apply``.
+    """
+    nadam = isinstance(optimizer, keras.optimizers.Nadam)
+    if (
+        optimizer.gradient_accumulation_steps
+        or optimizer.use_ema
+        or optimizer.loss_scale_factor is not None
+        # Optimizers with steps of their own around the update: only Nadam's
+        # (below) is known here.
+        or (
+            type(optimizer)._backend_update_step
+            is not keras.optimizers.Optimizer._backend_update_step
+            and not nadam
+        )
+    ):
+        optimizer.apply(gradients, variables)
+        return
+    gradients = optimizer._clip_gradients(gradients)
+    learning_rate = optimizer.learning_rate
+    if nadam:  # keras.optimizers.Nadam._backend_update_step's own step
+        product = optimizer._u_product
+        power = tf.pow(0.96, tf.cast(optimizer.iterations + 1, product.dtype))
+        product.assign(product * optimizer.beta_1 * (1.0 - 0.5 * power))
+    if optimizer.weight_decay is not None:
+        for variable in variables:
+            if optimizer._use_weight_decay(variable):
+                rate = tf.cast(learning_rate, variable.dtype)
+                decay = tf.cast(optimizer.weight_decay, variable.dtype)
+                variable.assign_sub(variable * decay * rate)
+    for gradient, variable in zip(gradients, variables, strict=True):
+        optimizer.update_step(gradient, variable, learning_rate)
+    for variable in variables:
+        if variable.constraint is not None:
+            variable.assign(variable.constraint(variable))
+    optimizer.iterations.assign_add(1)
+
+
 def _weighted_losses(trainer, x_in, x_target, weights, training):
     outputs = trainer.model(x_in, training=training)
     per_sample = trainer.loss_fn(x_target, outputs)
@@ -139,7 +187,7 @@ def _epoch(trainer, X, weights, order, batch_size, missing=False):
                 loss += tf.add_n(model.losses)
         variables = model.trainable_variables
         gradients = tape.gradient(loss, variables)
-        model.optimizer.apply(gradients, variables)
+        apply_gradients(model.optimizer, gradients, variables)
         # The reported loss includes regularization penalties, as Keras's.
         total += loss * tf.cast(tf.shape(rows)[0], tf.float32)
     return total / tf.cast(n, tf.float32)
@@ -193,11 +241,20 @@ def pooled_trainer(key, build, loss):
         with _POOL_LOCK:
             _POOL.setdefault(key, []).append(trainer)
             _POOL.move_to_end(key)
+            evicted = False
             while sum(map(len, _POOL.values())) > _POOL_SIZE:
                 oldest = next(iter(_POOL))
                 del _POOL[oldest][0]
                 if not _POOL[oldest]:
                     del _POOL[oldest]
+                evicted = True
+        if evicted:
+            # TensorFlow keeps the kernels it instantiated for the evicted
+            # trainer's functions in the eager context's caches after the
+            # functions are gone (about 1 MiB per architecture): drop them.
+            # The kept trainers' functions are instantiated again on their
+            # next call, in milliseconds.
+            context.context().clear_kernel_cache()
 
 
 class _EpochLines(keras.callbacks.Callback):

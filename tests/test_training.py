@@ -1,5 +1,8 @@
 """The training loop and the pooled, re-initialised networks it trains."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -125,3 +128,49 @@ def test_loss_includes_regularization_penalties(digits):
     # One batch: the loss is the penalty-included loss of the initial weights,
     # far above what the data term alone can be on [0, 1] data (at most 1).
     assert dae.history_["loss"][0] > 1.0
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_apply_gradients_is_keras_apply(optimizer):
+    # skdae's update avoids tf.distribute's path (which keeps traced loop
+    # bodies alive) with the same arithmetic as optimizer.apply.
+    def setup():
+        variables = [keras.Variable(np.linspace(-1, 1, 6).reshape(2, 3))]
+        opt = keras.optimizers.get(
+            {"class_name": optimizer, "config": {"learning_rate": 0.1}}
+        )
+        opt.build(variables)
+        return variables, opt
+
+    gradient = [np.arange(6, dtype="float32").reshape(2, 3) / 10]
+    ours, ours_opt = setup()
+    theirs, theirs_opt = setup()
+    for _ in range(3):
+        side.training.apply_gradients(ours_opt, gradient, ours)
+        theirs_opt.apply(gradient, theirs)
+    np.testing.assert_allclose(ours[0].numpy(), theirs[0].numpy(), rtol=1e-6)
+    for a, b in zip(ours_opt.variables, theirs_opt.variables, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+
+
+def test_traced_loop_bodies_of_evicted_networks_are_freed():
+    # More architectures than the pool keeps: the graphs of the evicted
+    # ones must go, so the number alive stops growing.
+    code = """
+import gc, numpy as np
+from tensorflow.python.framework import func_graph
+from skdae import DenoisingAutoencoderTransformer as D
+X = np.random.RandomState(0).rand(50, 6)
+alive = []
+for i in range(34):
+    D((2 + i,), epochs=1, batch_size=25, random_state=0).fit(X)
+    if i + 1 in (20, 34):
+        gc.collect()
+        alive.append(sum(isinstance(o, func_graph.FuncGraph) for o in gc.get_objects()))
+print(*alive)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    at_20, at_34 = map(int, done.stdout.split())
+    assert at_34 <= at_20, (at_20, at_34)
