@@ -1,5 +1,6 @@
 """The scikit-learn estimator: :class:`DenoisingAutoencoderTransformer`."""
 
+import inspect
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -717,6 +718,14 @@ class DenoisingAutoencoderTransformer(
         if "_network_" in state:
             self._set_network(state["_network_"])
             self._keras_cache = {}
+            if "_value_range_" not in state:  # saved by 0.2
+                corruption = state.get("_architecture_", {}).get("corruption", {})
+                self._value_range_ = corruption.get("value_range", (0.0, 1.0))
+        # Parameters added since the state was saved take their defaults.
+        parameters = inspect.signature(type(self).__init__).parameters
+        for name, parameter in parameters.items():
+            if name != "self" and name not in state:
+                setattr(self, name, parameter.default)
 
 
 # Derived from _network_, never saved: the NumPy inference weights, and the

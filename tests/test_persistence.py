@@ -127,3 +127,17 @@ def test_joblib_load_and_transform_in_a_fresh_process_print_nothing(
     np.testing.assert_allclose(
         np.load(tmp_path / "out.npy"), fitted.transform(digits[2]), rtol=1e-12
     )
+
+
+def test_a_dense_state_saved_by_0_2_loads_and_trains_on(fitted, digits):
+    # 0.2 had no tol parameter and no _value_range_, and kept the Dense
+    # network's Keras configuration (now unused).
+    state = fitted.__getstate__()
+    del state["tol"], state["_value_range_"]
+    state["_network_"] = {**state["_network_"], "config": '{"class_name": "x"}'}
+    old = DenoisingAutoencoderTransformer.__new__(DenoisingAutoencoderTransformer)
+    old.__setstate__(state)
+    assert old.tol is None and old._value_range_ == (0.0, 1.0)
+    np.testing.assert_array_equal(old.transform(digits[2]), fitted.transform(digits[2]))
+    old.partial_fit(digits[0][:100])
+    assert old.n_iter_ == fitted.n_iter_ + 1
