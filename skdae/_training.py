@@ -27,6 +27,8 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.python.eager import context
 
+from ._training_data import has_missing
+
 
 def _shared_tensor(X):
     """A tensor that shares ``X``'s memory (aligned float32, see
@@ -315,7 +317,7 @@ def train(
     detached from the model afterwards.
     """
     model = trainer.model
-    missing = bool(np.isnan(X).any())
+    missing = has_missing(X)
     epoch_step = trainer._epoch_missing if missing else trainer._epoch
     evaluate = trainer._evaluate_missing if missing else trainer._evaluate
     X = _shared_tensor(X)

@@ -515,9 +515,9 @@ class DenoisingAutoencoderTransformer(
         A Dense chain runs in NumPy; other networks through compiled Keras.
         Missing (NaN) inputs are hidden from the network as in training: 0.
         """
-        if part != "decoder" and np.isnan(X).any():
-            X = np.where(np.isnan(X), X.dtype.type(0), X)
         if self._forward_layers_ is None:
+            if part != "decoder" and _training_data.has_missing(X):
+                X = np.where(np.isnan(X), X.dtype.type(0), X)
             _backend.keras_side()
             from . import _inference
 
@@ -617,7 +617,7 @@ class DenoisingAutoencoderTransformer(
         )
         reconstruction = self._run("network", X)
         errors = (reconstruction - X) ** 2
-        if np.isnan(X).any():  # the mean over each sample's observed entries
+        if _training_data.has_missing(X):  # the mean over observed entries
             with np.errstate(invalid="ignore"):
                 return -np.nanmean(errors, axis=1, dtype=np.float64)
         return -np.mean(errors, axis=1, dtype=np.float64)
