@@ -554,7 +554,11 @@ class DenoisingAutoencoderTransformer(
             self,
             X,
             dtype=[np.float64, np.float32],
-            ensure_all_finite="allow-nan",
+            # The NumPy forward pass finds infinity on its first product,
+            # which saves a pass over X.
+            ensure_all_finite=(
+                False if self._forward_layers_ is not None else "allow-nan"
+            ),
             reset=False,
         )
         if self.transform_output == "encoded":

@@ -61,3 +61,25 @@ def test_forward_equals_the_plain_chain(last, hidden, n_layers):
     for kernel, bias, activation in layers:
         want = ACTIVATIONS[activation](want @ kernel + bias)
     np.testing.assert_allclose(forward(X, layers), want, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf])
+def test_infinity_raises_and_nan_counts_as_zero(monkeypatch, value):
+    from skdae import _forward
+
+    rng = np.random.RandomState(0)
+    layers = [
+        (rng.rand(5, 3), rng.rand(3), "relu"),
+        (rng.rand(3, 5), rng.rand(5), "sigmoid"),
+    ]
+    X = rng.rand(30, 5)
+    monkeypatch.setattr(_forward, "_BLOCK_ROWS", 7)
+    X_nan = X.copy()
+    X_nan[[3, 20], [1, 4]] = np.nan  # in two different blocks
+    np.testing.assert_array_equal(
+        forward(X_nan, layers), forward(np.nan_to_num(X_nan), layers)
+    )
+    X_inf = X_nan.copy()
+    X_inf[25, 0] = value  # in a later block than the NaN
+    with pytest.raises(ValueError, match="infinity"):
+        forward(X_inf, layers)

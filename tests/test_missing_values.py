@@ -81,6 +81,12 @@ def test_infinity_is_still_refused(holes):
     X[0, 0] = np.inf
     with pytest.raises(ValueError, match="infinity"):
         DenoisingAutoencoderTransformer(**SMALL).fit(X)
+    dae = DenoisingAutoencoderTransformer(**SMALL).fit(holes[1])
+    for output in ("denoised", "encoded"):
+        dae.set_params(transform_output=output)
+        for rows in (X, X[:1]):
+            with pytest.raises(ValueError, match="infinity"):
+                dae.transform(rows)
 
 
 def user_network(n_features):
