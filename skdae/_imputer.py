@@ -177,7 +177,60 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             Fitted imputer.
         """
         X = self._validate(X, reset=True)
-        missing = np.isnan(X)
+        self._set_scale_and_indicator(X)
+        self.autoencoder_ = self._new_autoencoder().fit(self._scaled(X))
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train the autoencoder for one epoch on ``X``, continuing.
+
+        For data that do not fit in memory, or that arrive in chunks (see
+        :meth:`DenoisingAutoencoderTransformer.partial_fit`). The first call
+        sets what depends on the data: each feature's scale (its observed
+        minimum and range in this chunk) and, with ``add_indicator=True``,
+        the features that get an indicator column (those with missing
+        values in this chunk). They are kept: later chunks are scaled the
+        same way, and their values outside the first chunk's range are
+        clipped to it for training only (the observed entries are still
+        returned unchanged, and fills stay within that range). Make the
+        first chunk representative, e.g. a shuffled sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with missing values.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            Imputer trained for one more epoch.
+        """
+        first_call = not hasattr(self, "autoencoder_")
+        X = self._validate(X, reset=first_call)
+        if first_call:
+            self._set_scale_and_indicator(X)
+            autoencoder = self._new_autoencoder()
+        else:
+            # As in the transformer's partial_fit: noise_factor and
+            # learning_rate are read at every call; changes to the network
+            # raise a ValueError (and leave the autoencoder as it was).
+            autoencoder = self.autoencoder_
+            before = autoencoder.get_params(deep=False)
+            autoencoder.set_params(**self._autoencoder_params())
+        try:
+            autoencoder.partial_fit(np.clip(self._scaled(X), 0.0, 1.0))
+        except Exception:
+            if not first_call:
+                autoencoder.set_params(**before)
+            raise
+        self.autoencoder_ = autoencoder
+        return self
+
+    def _set_scale_and_indicator(self, X):
+        """Set ``data_min_``, ``data_range_`` and ``indicator_`` from ``X``."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
             low, high = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
@@ -185,23 +238,27 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         spread = np.where(np.isnan(high), 0.0, high - low)
         self.data_min_ = low
         self.data_range_ = np.where(spread > 0, spread, 1.0)
-        self.autoencoder_ = DenoisingAutoencoderTransformer(
-            self.hidden_layer_sizes,
-            noise="masking",
-            noise_factor=self.noise_factor,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            learning_rate=self.learning_rate,
-            model=self.model,
-            random_state=self.random_state,
-            verbose=self.verbose,
-        ).fit(self._scaled(X))
         self.indicator_ = None
         if self.add_indicator:
             self.indicator_ = MissingIndicator(error_on_new=False).fit(
-                np.where(missing, np.nan, 0.0)
+                np.where(np.isnan(X), np.nan, 0.0)
             )
-        return self
+
+    def _autoencoder_params(self):
+        return {
+            "hidden_layer_sizes": self.hidden_layer_sizes,
+            "noise": "masking",
+            "noise_factor": self.noise_factor,
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "learning_rate": self.learning_rate,
+            "model": self.model,
+            "random_state": self.random_state,
+            "verbose": self.verbose,
+        }
+
+    def _new_autoencoder(self):
+        return DenoisingAutoencoderTransformer(**self._autoencoder_params())
 
     def transform(self, X):
         """Fill the missing entries of ``X``; observed ones are unchanged.

@@ -94,3 +94,44 @@ def test_in_a_pipeline_against_knn(holes, digits):
     knn.fit(X_missing, y)
     # Training accuracy: both pipelines work end to end on data with holes.
     assert ours.score(X_missing, y) > 0.9 and knn.score(X_missing, y) > 0.9
+
+
+def test_partial_fit_trains_on_chunks_with_the_first_chunks_scale(holes):
+    X, X_missing, missing = holes
+    chunks = np.array_split(X_missing, 4)
+    imputer = DenoisingAutoencoderImputer(hidden_layer_sizes=(32,), random_state=0)
+    imputer.partial_fit(chunks[0])
+    scale = imputer.data_min_.copy(), imputer.data_range_.copy()
+    first = imputer.transform(X_missing)
+    # A later chunk far outside the first one's range: clipped for training.
+    imputer.partial_fit(chunks[1] * 3 - 5)
+    for _ in range(30):
+        for chunk in chunks:
+            imputer.partial_fit(chunk)
+    assert imputer.autoencoder_.n_iter_ == 2 + 30 * 4
+    np.testing.assert_array_equal(imputer.data_min_, scale[0])
+    np.testing.assert_array_equal(imputer.data_range_, scale[1])
+    filled = imputer.transform(X_missing)
+    np.testing.assert_array_equal(filled[~missing], X[~missing])
+
+    def rmse(values):
+        return np.sqrt(np.mean((values[missing] - X[missing]) ** 2))
+
+    mean = SimpleImputer().fit_transform(X_missing)
+    assert rmse(filled) < 0.9 * rmse(mean) and rmse(filled) < rmse(first)
+
+
+def test_partial_fit_reads_the_noise_and_refuses_a_new_network(holes):
+    X_missing = holes[1]
+    imputer = DenoisingAutoencoderImputer(hidden_layer_sizes=(8,), random_state=0)
+    imputer.partial_fit(X_missing)
+    imputer.set_params(noise_factor=0.3, learning_rate=1e-3).partial_fit(X_missing)
+    assert imputer.autoencoder_.noise_factor == 0.3
+    assert imputer.autoencoder_.learning_rate == 1e-3
+    imputer.set_params(hidden_layer_sizes=(16,))
+    with pytest.raises(ValueError, match="hidden_layer_sizes"):
+        imputer.partial_fit(X_missing)
+    assert imputer.autoencoder_.hidden_layer_sizes == (8,)
+    assert imputer.autoencoder_.n_iter_ == 2
+    with pytest.raises(ValueError, match="features"):
+        imputer.set_params(hidden_layer_sizes=(8,)).partial_fit(X_missing[:, :10])
