@@ -16,9 +16,11 @@ import threading
 
 import numpy as np
 
+from ._imputer import DenoisingAutoencoderImputer
 from ._transformer import DenoisingAutoencoderTransformer
 
 _ALIAS = "SkdaeDenoisingAutoencoderTransformer"
+_IMPUTER_ALIAS = "SkdaeDenoisingAutoencoderImputer"
 
 
 def _skl2onnx():
@@ -35,8 +37,8 @@ def register_converter():
     """Register skdae's shape calculator and converter with skl2onnx.
 
     Afterwards ``skl2onnx.to_onnx`` and ``skl2onnx.convert_sklearn`` convert
-    the transformer, and pipelines containing it, in this process.
-    :func:`to_onnx` calls it.
+    the transformer and the imputer, and pipelines containing them, in this
+    process. :func:`to_onnx` calls it.
     """
     skl2onnx = _skl2onnx()
     skl2onnx.update_registered_converter(
@@ -44,6 +46,12 @@ def register_converter():
         _ALIAS,
         _shape_calculator,
         _converter,
+    )
+    skl2onnx.update_registered_converter(
+        DenoisingAutoencoderImputer,
+        _IMPUTER_ALIAS,
+        _imputer_shape_calculator,
+        _imputer_converter,
     )
 
 
@@ -151,12 +159,16 @@ def _convert_with_tf2onnx(scope, operator, container):
 
     source = operator.inputs[0].full_name
     double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    as_float = source
     if double:
-        container.add_node(
-            "Cast", [source], [rename(graph.input[0].name)], to=TensorProto.FLOAT
-        )
-    else:
-        container.add_node("Identity", [source], [rename(graph.input[0].name)])
+        as_float = scope.get_unique_variable_name(f"{prefix}_float")
+        container.add_node("Cast", [source], [as_float], to=TensorProto.FLOAT)
+    # Missing entries (NaN) are 0 to the network, as in transform.
+    is_nan = scope.get_unique_variable_name(f"{prefix}_is_nan")
+    zero = scope.get_unique_variable_name(f"{prefix}_zero")
+    container.add_initializer(zero, TensorProto.FLOAT, [], [0.0])
+    container.add_node("IsNaN", [as_float], [is_nan])
+    container.add_node("Where", [is_nan, zero, as_float], [rename(graph.input[0].name)])
     for initializer in graph.initializer:
         value = numpy_helper.to_array(initializer)
         container.add_initializer(
@@ -190,15 +202,18 @@ def _convert_with_tf2onnx(scope, operator, container):
 
 def _needs_tf2onnx(estimator):
     steps = getattr(estimator, "steps", [(None, estimator)])
-    return any(
-        isinstance(step, DenoisingAutoencoderTransformer)
-        and step._forward_layers_ is None
+    transformers = [
+        getattr(step, "autoencoder_", step)
         for _, step in steps
-    )
+        if isinstance(
+            step, DenoisingAutoencoderTransformer | DenoisingAutoencoderImputer
+        )
+    ]
+    return any(step._forward_layers_ is None for step in transformers)
 
 
 def to_onnx(estimator, X_sample, **kwargs):
-    """Convert a fitted transformer, or a pipeline containing one, to ONNX.
+    """Convert a fitted transformer or imputer, or a pipeline with one, to ONNX.
 
     Registers skdae's converter with skl2onnx (see below), then calls
     :func:`skl2onnx.to_onnx`. The network is written with standard ONNX
@@ -207,9 +222,11 @@ def to_onnx(estimator, X_sample, **kwargs):
 
     Parameters
     ----------
-    estimator : DenoisingAutoencoderTransformer or Pipeline
+    estimator : DenoisingAutoencoderTransformer, DenoisingAutoencoderImputer or Pipeline
         Fitted. The transformer's ``transform_output`` decides whether the
-        ONNX model outputs the denoised reconstruction or the code.
+        ONNX model outputs the denoised reconstruction or the code. Missing
+        entries (NaN) are 0 to the network, as in ``transform``; the
+        imputer's model fills them (it needs ``missing_values=np.nan``).
     X_sample : array-like of shape (n_samples, n_features)
         A few rows of input, from which skl2onnx infers the input's type.
     **kwargs
@@ -312,10 +329,76 @@ def _converter(scope, operator, container):
     h = operator.inputs[0]
     if double:
         h = ops.OnnxCast(h, to=TensorProto.FLOAT, op_version=opv)
+    # Missing entries (NaN) are 0 to the network, as in transform.
+    h = ops.OnnxWhere(
+        ops.OnnxIsNaN(h, op_version=opv),
+        np.array([0.0], dtype=np.float32),
+        h,
+        op_version=opv,
+    )
     for kernel, bias, activation in layers:
         h = ops.OnnxAdd(ops.OnnxMatMul(h, kernel, op_version=opv), bias, op_version=opv)
         h = _activation(activation, h, opv)
     if double:
         h = ops.OnnxCast(h, to=TensorProto.DOUBLE, op_version=opv)
     output = ops.OnnxIdentity(h, op_version=opv, output_names=operator.outputs[:1])
+    output.add_to(scope, container)
+
+
+def _imputer_shape_calculator(operator):
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
+
+    imputer = operator.raw_operator
+    n = operator.inputs[0].get_first_dimension()
+    tensor_type = (
+        DoubleTensorType
+        if isinstance(operator.inputs[0].type, DoubleTensorType)
+        else FloatTensorType
+    )
+    width = imputer.n_features_in_
+    if imputer.indicator_ is not None:
+        width += len(imputer.indicator_.features_)
+    operator.outputs[0].type = tensor_type([n, width])
+
+
+def _imputer_converter(scope, operator, container):
+    """Scale, fill the missing entries with the autoencoder's reconstruction,
+    scale back, keep the observed entries; append the indicator's columns."""
+    from onnx import TensorProto
+    from skl2onnx.algebra import onnx_ops as ops
+    from skl2onnx.algebra.onnx_operator import OnnxSubEstimator
+    from skl2onnx.common.data_types import DoubleTensorType
+
+    from ._imputer import _is_nan
+
+    imputer = operator.raw_operator
+    if not _is_nan(imputer.missing_values):
+        raise ValueError(
+            "ONNX export of DenoisingAutoencoderImputer needs "
+            f"missing_values=np.nan, not {imputer.missing_values!r}: ONNX "
+            "inputs are float tensors, where NaN marks the missing entries."
+        )
+    opv = container.target_opset
+    double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    dtype = np.float64 if double else np.float32
+    X = operator.inputs[0]
+    missing = ops.OnnxIsNaN(X, op_version=opv)
+    low = imputer.data_min_.astype(dtype)
+    spread = imputer.data_range_.astype(dtype)
+    # NaN stays NaN here; the autoencoder's graph takes it as 0.
+    scaled = ops.OnnxDiv(ops.OnnxSub(X, low, op_version=opv), spread, op_version=opv)
+    reconstruction = OnnxSubEstimator(imputer.autoencoder_, scaled, op_version=opv)
+    fills = ops.OnnxAdd(
+        ops.OnnxMul(reconstruction, spread, op_version=opv), low, op_version=opv
+    )
+    filled = ops.OnnxWhere(missing, fills, X, op_version=opv)
+    if imputer.indicator_ is not None:
+        columns = imputer.indicator_.features_.astype(np.int64)
+        indicator = ops.OnnxCast(
+            ops.OnnxGather(missing, columns, axis=1, op_version=opv),
+            to=TensorProto.DOUBLE if double else TensorProto.FLOAT,
+            op_version=opv,
+        )
+        filled = ops.OnnxConcat(filled, indicator, axis=1, op_version=opv)
+    output = ops.OnnxIdentity(filled, op_version=opv, output_names=operator.outputs[:1])
     output.add_to(scope, container)

@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skdae import DenoisingAutoencoderTransformer, to_onnx
+from skdae import DenoisingAutoencoderImputer, DenoisingAutoencoderTransformer, to_onnx
 from skdae._forward import ACTIVATIONS
 from skdae.architectures import conv_autoencoder, unet
 
@@ -184,3 +184,63 @@ def test_import_skdae_does_not_import_skl2onnx():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def with_holes(X, rate=0.2, seed=0):
+    return np.where(np.random.RandomState(seed).rand(*X.shape) < rate, np.nan, X)
+
+
+@pytest.mark.parametrize("network", ["dense", "conv"])
+def test_missing_entries_are_zero_to_the_network_as_in_transform(digits, network):
+    X = digits[0][:300]
+    model = NETWORKS["conv"] if network == "conv" else None
+    dae = DenoisingAutoencoderTransformer(**TINY, model=model).fit(X)
+    X_test = with_holes(digits[2]).astype(np.float32)
+    (got,) = run(to_onnx(dae, X[:5]), X_test)
+    assert np.isfinite(got).all()
+    np.testing.assert_allclose(got, dae.transform(X_test), atol=1e-5)
+
+
+@pytest.mark.parametrize("add_indicator", [False, True])
+def test_imputer_matches_onnxruntime(digits, add_indicator):
+    X = with_holes(digits[0] * 16)  # unscaled: the imputer scales by itself
+    imputer = DenoisingAutoencoderImputer(
+        hidden_layer_sizes=(16,), epochs=2, add_indicator=add_indicator, random_state=0
+    ).fit(X)
+    X_test = with_holes(digits[2] * 16, seed=1).astype(np.float32)
+    onnx_model = to_onnx(imputer, X[:5])
+    assert {node.domain for node in onnx_model.graph.node} <= {"", "ai.onnx"}
+    (got,) = run(onnx_model, X_test)
+    want = imputer.transform(X_test)
+    assert got.shape == want.shape == (len(X_test), 64 + 64 * add_indicator)
+    np.testing.assert_allclose(got, want, atol=1e-4)
+    observed = ~np.isnan(X_test)
+    np.testing.assert_array_equal(got[:, :64][observed], X_test[observed])
+
+
+def test_imputer_pipeline_and_a_user_network(digits):
+    X, y = with_holes(digits[0]), digits[3]
+    pipe = Pipeline(
+        [
+            (
+                "impute",
+                DenoisingAutoencoderImputer(
+                    model=NETWORKS["conv"], epochs=1, random_state=0
+                ),
+            ),
+            ("clf", LogisticRegression(max_iter=300)),
+        ]
+    ).fit(X, y)
+    X_test = with_holes(digits[2], seed=1).astype(np.float32)
+    labels, probabilities = run(to_onnx(pipe, X[:5], options={"zipmap": False}), X_test)
+    np.testing.assert_array_equal(labels, pipe.predict(X_test))
+    np.testing.assert_allclose(probabilities, pipe.predict_proba(X_test), atol=1e-4)
+
+
+def test_imputer_with_another_placeholder_is_refused(digits):
+    X = np.where(np.isnan(with_holes(digits[0])), -1.0, digits[0])
+    imputer = DenoisingAutoencoderImputer(
+        missing_values=-1.0, hidden_layer_sizes=(8,), epochs=1, random_state=0
+    ).fit(X)
+    with pytest.raises(ValueError, match="missing_values=np.nan"):
+        to_onnx(imputer, X[:5])
