@@ -135,3 +135,20 @@ def test_partial_fit_reads_the_noise_and_refuses_a_new_network(holes):
     assert imputer.autoencoder_.n_iter_ == 2
     with pytest.raises(ValueError, match="features"):
         imputer.set_params(hidden_layer_sizes=(8,)).partial_fit(X_missing[:, :10])
+
+
+def test_fits_in_threads_equal_a_fit_alone(holes):
+    from concurrent.futures import ThreadPoolExecutor
+
+    X_missing = holes[1][:400]
+
+    def fit(_):
+        imputer = DenoisingAutoencoderImputer(
+            hidden_layer_sizes=(16,), epochs=3, random_state=0
+        )
+        return imputer.fit(X_missing).transform(X_missing)
+
+    alone = fit(None)
+    with ThreadPoolExecutor(3) as pool:
+        for filled in pool.map(fit, range(3)):
+            np.testing.assert_array_equal(filled, alone)
