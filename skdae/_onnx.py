@@ -250,8 +250,8 @@ def to_onnx(estimator, X_sample, **kwargs):
     >>> X = load_digits().data / 16.0
     >>> dae = DenoisingAutoencoderTransformer((16, 8), epochs=1).fit(X)
     >>> onx = to_onnx(dae, X[:5])
-    >>> [node.op_type for node in onx.graph.node][:3]
-    ['MatMul', 'Add', 'Relu']
+    >>> [node.op_type for node in onx.graph.node][:5]
+    ['IsNaN', 'Where', 'MatMul', 'Add', 'Relu']
     """
     register_converter()
     if _needs_tf2onnx(estimator):
