@@ -306,6 +306,11 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             return names
         return np.concatenate([names, self.indicator_.get_feature_names_out(names)])
 
+    def __sklearn_is_fitted__(self):
+        # Not the attributes set before training: a first fit or partial_fit
+        # that fails in training leaves the imputer unfitted.
+        return hasattr(self, "autoencoder_")
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True

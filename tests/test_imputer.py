@@ -152,3 +152,16 @@ def test_fits_in_threads_equal_a_fit_alone(holes):
     with ThreadPoolExecutor(3) as pool:
         for filled in pool.map(fit, range(3)):
             np.testing.assert_array_equal(filled, alone)
+
+
+def test_a_first_partial_fit_that_fails_leaves_it_unfitted(holes):
+    from sklearn.exceptions import NotFittedError
+
+    def not_a_network(n_features):
+        return None
+
+    imputer = DenoisingAutoencoderImputer(model=not_a_network)
+    with pytest.raises(TypeError, match="keras.Model"):
+        imputer.partial_fit(holes[1][:50])
+    with pytest.raises(NotFittedError):
+        imputer.transform(holes[1][:5])
