@@ -15,6 +15,7 @@ import sys
 import threading
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from ._imputer import DenoisingAutoencoderImputer
 from ._transformer import DenoisingAutoencoderTransformer
@@ -209,7 +210,8 @@ def _needs_tf2onnx(estimator):
             step, DenoisingAutoencoderTransformer | DenoisingAutoencoderImputer
         )
     ]
-    return any(step._forward_layers_ is None for step in transformers)
+    # Unfitted ones have no layers; skl2onnx then says they are not fitted.
+    return any(getattr(step, "_forward_layers_", ()) is None for step in transformers)
 
 
 def to_onnx(estimator, X_sample, **kwargs):
@@ -268,6 +270,7 @@ def _shape_calculator(operator):
     from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
 
     transformer = operator.raw_operator
+    check_is_fitted(transformer)
     n = operator.inputs[0].get_first_dimension()
     tensor_type = (
         DoubleTensorType
@@ -349,6 +352,7 @@ def _imputer_shape_calculator(operator):
     from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
 
     imputer = operator.raw_operator
+    check_is_fitted(imputer)
     n = operator.inputs[0].get_first_dimension()
     tensor_type = (
         DoubleTensorType

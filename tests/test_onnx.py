@@ -244,3 +244,13 @@ def test_imputer_with_another_placeholder_is_refused(digits):
     ).fit(X)
     with pytest.raises(ValueError, match="missing_values=np.nan"):
         to_onnx(imputer, X[:5])
+
+
+@pytest.mark.parametrize(
+    "estimator", [DenoisingAutoencoderTransformer(), DenoisingAutoencoderImputer()]
+)
+def test_unfitted_estimators_are_refused(estimator, digits):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        to_onnx(estimator, digits[0][:5])
