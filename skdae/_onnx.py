@@ -5,8 +5,11 @@ calculator and a converter registered for each estimator type. This module
 registers skdae's: the trained Dense chain becomes standard ONNX operators
 (``MatMul``, ``Add`` and one operator per activation) in float32, for the
 denoised output and for the code; a network given with ``model=`` is
-converted by tf2onnx and its graph spliced in. skl2onnx, onnxruntime and
-tf2onnx are the ``onnx`` extra; this module imports them only when called.
+converted by tf2onnx and its graph spliced in. Missing entries (NaN) enter
+the network as 0. The imputer's graph scales its input, runs its
+autoencoder's graph, fills the missing entries and appends the indicator's
+columns. skl2onnx, onnxruntime and tf2onnx are the ``onnx`` extra; this
+module imports them only when called.
 """
 
 import importlib.abc
