@@ -20,7 +20,7 @@ import threading
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._imputer import DenoisingAutoencoderImputer
+from ._imputer import DenoisingAutoencoderImputer, _is_nan
 from ._transformer import DenoisingAutoencoderTransformer
 
 _ALIAS = "SkdaeDenoisingAutoencoderTransformer"
@@ -54,7 +54,7 @@ def register_converter():
     skl2onnx.update_registered_converter(
         DenoisingAutoencoderImputer,
         _IMPUTER_ALIAS,
-        _imputer_shape_calculator,
+        _shape_calculator,
         _imputer_converter,
     )
 
@@ -265,22 +265,27 @@ def to_onnx(estimator, X_sample, **kwargs):
     return _skl2onnx().to_onnx(estimator, X_sample, **kwargs)
 
 
-def _output_width(transformer):
-    return transformer._n_features_out
+def _output_width(estimator):
+    if isinstance(estimator, DenoisingAutoencoderImputer):
+        indicator = estimator.indicator_
+        extra = 0 if indicator is None else len(indicator.features_)
+        return estimator.n_features_in_ + extra
+    return estimator._n_features_out
 
 
 def _shape_calculator(operator):
+    """The transformer's and the imputer's: the input's type, their width."""
     from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
 
-    transformer = operator.raw_operator
-    check_is_fitted(transformer)
+    estimator = operator.raw_operator
+    check_is_fitted(estimator)
     n = operator.inputs[0].get_first_dimension()
     tensor_type = (
         DoubleTensorType
         if isinstance(operator.inputs[0].type, DoubleTensorType)
         else FloatTensorType
     )
-    operator.outputs[0].type = tensor_type([n, _output_width(transformer)])
+    operator.outputs[0].type = tensor_type([n, _output_width(estimator)])
 
 
 def _activation(name, h, opv):
@@ -351,23 +356,6 @@ def _converter(scope, operator, container):
     output.add_to(scope, container)
 
 
-def _imputer_shape_calculator(operator):
-    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
-
-    imputer = operator.raw_operator
-    check_is_fitted(imputer)
-    n = operator.inputs[0].get_first_dimension()
-    tensor_type = (
-        DoubleTensorType
-        if isinstance(operator.inputs[0].type, DoubleTensorType)
-        else FloatTensorType
-    )
-    width = imputer.n_features_in_
-    if imputer.indicator_ is not None:
-        width += len(imputer.indicator_.features_)
-    operator.outputs[0].type = tensor_type([n, width])
-
-
 def _imputer_converter(scope, operator, container):
     """Scale, fill the missing entries with the autoencoder's reconstruction,
     scale back, keep the observed entries; append the indicator's columns."""
@@ -375,8 +363,6 @@ def _imputer_converter(scope, operator, container):
     from skl2onnx.algebra import onnx_ops as ops
     from skl2onnx.algebra.onnx_operator import OnnxSubEstimator
     from skl2onnx.common.data_types import DoubleTensorType
-
-    from ._imputer import _is_nan
 
     imputer = operator.raw_operator
     if not _is_nan(imputer.missing_values):
