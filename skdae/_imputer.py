@@ -240,9 +240,8 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         self.data_range_ = np.where(spread > 0, spread, 1.0)
         self.indicator_ = None
         if self.add_indicator:
-            self.indicator_ = MissingIndicator(error_on_new=False).fit(
-                np.where(np.isnan(X), np.nan, 0.0)
-            )
+            # X marks its missing entries with NaN (see _validate).
+            self.indicator_ = MissingIndicator(error_on_new=False).fit(X)
 
     def _autoencoder_params(self):
         return {
@@ -282,9 +281,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             missing, reconstruction * self.data_range_ + self.data_min_, X
         )
         if self.indicator_ is not None:
-            filled = np.hstack(
-                [filled, self.indicator_.transform(np.where(missing, np.nan, 0.0))]
-            )
+            filled = np.hstack([filled, self.indicator_.transform(X)])
         return filled
 
     def get_feature_names_out(self, input_features=None):
