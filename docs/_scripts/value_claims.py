@@ -103,8 +103,8 @@ def check_impute(path=IMPUTE):
 
 def check_benchmarks_page():
     """The figures the Benchmarks page quotes beside its tables."""
-    # "Four quiet runs ... 1.53x, 1.58x, 1.52x and 1.52x: the goal of at
-    # most 1.6x is met ... The last run:"
+    # "Eight quiet runs ... 1.53x, 1.58x, 1.52x and 1.52x, then ... The
+    # fourth run:"
     ratio = json.loads(TRANSFORM.read_text())["ratio"]
     assert round(ratio, 2) == 1.52, ratio
     goals = json.loads(GOALS.read_text())
