@@ -28,6 +28,8 @@ from ._training_data import (
 # bounds on the number of epochs.
 AUTO_STEPS = 5000
 AUTO_EPOCHS = (20, 250)
+# noise_factor="auto": for data in [0, 1] (the classic recipe), and otherwise.
+AUTO_NOISE_FACTOR = {True: 0.5, False: 0.2}
 # The parameters a fitted network is built for: partial_fit cannot change them.
 SETUP = (
     "hidden_layer_sizes",
@@ -91,10 +93,13 @@ class Plan:
 def new_network_plan(estimator, X, sample_weight, *, partial):
     """The plan of a fit, or of a first ``partial_fit`` (one epoch, no split)."""
     hidden = check_hidden_layer_sizes(estimator.hidden_layer_sizes)
-    check_noise_factor(estimator.noise, estimator.noise_factor)
     X32 = aligned_float32(X)
     weights = normalized_sample_weight(sample_weight, X)
     unit_interval = in_unit_interval(X)
+    noise_factor = estimator.noise_factor
+    if noise_factor == "auto":
+        noise_factor = AUTO_NOISE_FACTOR[unit_interval]
+    check_noise_factor(estimator.noise, noise_factor)
     output_activation = loss = None  # a user's network: known once built
     if estimator.model is None:
         output_activation = estimator.output_activation
@@ -120,7 +125,7 @@ def new_network_plan(estimator, X, sample_weight, *, partial):
             weights,
             fraction,
             noise=estimator.noise,
-            noise_factor=estimator.noise_factor,
+            noise_factor=noise_factor,
             rng=rng,
             clip_range=clip_range,
             value_range=value_range,
@@ -148,7 +153,7 @@ def new_network_plan(estimator, X, sample_weight, *, partial):
         optimizer=estimator.optimizer,
         learning_rate=float(estimator.learning_rate),
         noise=estimator.noise,
-        noise_factor=float(estimator.noise_factor),
+        noise_factor=float(noise_factor),
         clip_range=clip_range,
         value_range=value_range,
         seed=seed,
@@ -186,7 +191,12 @@ def more_training_plan(estimator, X, sample_weight):
             "network; only learning_rate and noise_factor may change between "
             "calls. Call fit to train a new network."
         )
-    check_noise_factor(estimator.noise, estimator.noise_factor)
+    noise_factor = estimator.noise_factor
+    if noise_factor == "auto":  # the choice for the first call's data
+        noise_factor = getattr(estimator, "_auto_noise_factor_", None)
+        if noise_factor is None:  # fitted by skdae 0.2, which had no "auto"
+            noise_factor = AUTO_NOISE_FACTOR[in_unit_interval(X)]
+    check_noise_factor(estimator.noise, noise_factor)
     if estimator.loss_ == "binary_crossentropy" and not in_unit_interval(X):
         raise ValueError(
             "The network was trained with loss='binary_crossentropy', which "
@@ -209,7 +219,7 @@ def more_training_plan(estimator, X, sample_weight):
         optimizer=estimator.optimizer,
         learning_rate=float(estimator.learning_rate),
         noise=estimator.noise,
-        noise_factor=float(estimator.noise_factor),
+        noise_factor=float(noise_factor),
         clip_range=estimator.clip_range_,
         value_range=estimator._value_range_,
         seed=estimator._seed_,

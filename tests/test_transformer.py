@@ -391,6 +391,40 @@ def test_partial_fit_after_fit_keeps_every_history_list_aligned(digits):
     assert np.isnan(dae.history_["val_loss"][2:]).all()
 
 
+def test_auto_noise_factor_is_the_recipe_on_unit_data_and_smaller_otherwise(
+    rng, digits
+):
+    X_unit = digits[0][:200]
+    auto = DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X_unit)
+    assert auto.noise_factor == "auto" and auto.noise_factor_ == 0.5
+    recipe = DenoisingAutoencoderTransformer(**TINY, noise_factor=0.5, random_state=0)
+    np.testing.assert_array_equal(
+        auto.transform(X_unit), recipe.fit(X_unit).transform(X_unit)
+    )
+    X_standardized = rng.standard_normal((40, 5))
+    dae = DenoisingAutoencoderTransformer(**TINY, random_state=0).fit(X_standardized)
+    assert dae.noise_factor_ == 0.2
+    layer = dae.model_.get_layer("corruption")
+    assert float(layer.noise_factor.numpy()) == pytest.approx(0.2)
+    explicit = DenoisingAutoencoderTransformer(**TINY, noise_factor=0.7, random_state=0)
+    assert explicit.fit(X_standardized).noise_factor_ == 0.7
+
+
+def test_partial_fit_keeps_the_first_chunks_auto_noise_factor(rng):
+    dae = DenoisingAutoencoderTransformer(**TINY, random_state=0)
+    dae.partial_fit(rng.standard_normal((40, 5)))
+    assert dae.noise_factor_ == 0.2
+    dae.partial_fit(rng.rand(40, 5))  # in [0, 1], where "auto" would be 0.5
+    assert dae.noise_factor_ == 0.2
+    assert float(dae.model_.get_layer("corruption").noise_factor.numpy()) == (
+        pytest.approx(0.2)
+    )
+    dae.set_params(noise_factor=0.1).partial_fit(rng.rand(40, 5))
+    assert dae.noise_factor_ == 0.1
+    dae.set_params(noise_factor="auto").partial_fit(rng.rand(40, 5))
+    assert dae.noise_factor_ == 0.2  # "auto" is the choice for the first chunk
+
+
 def test_partial_fit_applies_new_learning_rate_and_noise_factor(digits):
     X = digits[0][:200]
     dae = DenoisingAutoencoderTransformer(**TINY, random_state=0).partial_fit(X)
