@@ -14,6 +14,7 @@ IMPUTE = VALUE.with_name("impute.json")
 TRANSFORM = VALUE.with_name("transform.json")
 GOALS = VALUE.with_name("goals.json")
 SEARCHES = VALUE.with_name("searches.json")
+NOISE_AUTO = VALUE.with_name("noise_auto.json")
 IMAGES = ["digits", "fashion_mnist_5000", "fashion_mnist_60000"]
 TABULAR = ["breast_cancer", "wine"]
 NOISY = ["gaussian_0.5", "masking_0.3"]
@@ -51,17 +52,27 @@ def check(path=VALUE):
     for name in ("fashion_mnist_5000", "fashion_mnist_60000"):
         s = scores[name]
         assert s["dae_denoised"]["gaussian_0.5"] >= s["pca"]["gaussian_0.5"] + 0.15
+    # "on breast_cancer and wine it stays within a point of the classifier
+    # alone on clean data (0.977 against 0.979, and 0.989 against 0.983 on
+    # wine, a lead of one sample"
     for name in TABULAR:
         s = scores[name]
-        # "On small, clean tabular data it does not help: ... within a point
-        # of the classifier alone on clean data, but never ahead of it"
         gap = s["none"]["clean"] - s["dae_denoised"]["clean"]
-        assert 0 <= gap <= 0.01, (name, gap)
-    # "On wine under Gaussian noise the denoised output loses 2 points to the
-    # classifier alone"
+        assert abs(gap) <= 0.01, (name, gap)
+    quoted = {"breast_cancer": (0.977, 0.979), "wine": (0.989, 0.983)}
+    for name, figures in quoted.items():
+        s = scores[name]
+        found = (round(s["dae_denoised"]["clean"], 3), round(s["none"]["clean"], 3))
+        assert found == figures, (name, found)
+    # "On wine under Gaussian noise of 0.5 the denoised output loses 1.7
+    # points to the classifier alone, and the classifier trained on noisy
+    # copies is best"
     s = scores["wine"]
     loss = s["none"]["gaussian_0.5"] - s["dae_denoised"]["gaussian_0.5"]
-    assert 0.015 <= loss <= 0.03, loss
+    assert round(100 * loss, 1) == 1.7, loss
+    assert s["augmented"]["gaussian_0.5"] == max(
+        f["gaussian_0.5"] for f in s.values()
+    )
     # "The code (encoded output) is not the robust part: under Gaussian noise
     # it trails the denoised output on every image dataset"
     for name in IMAGES:
@@ -70,6 +81,7 @@ def check(path=VALUE):
         assert encoded["gaussian_0.5"] < denoised["gaussian_0.5"] - 0.05, name
     check_impute()
     check_benchmarks_page()
+    check_noise_auto()
     return results
 
 
@@ -109,18 +121,26 @@ def check_benchmarks_page():
     assert round(ratio, 2) == 1.52, ratio
     goals = json.loads(GOALS.read_text())
     digits = goals["digits"]["dae"]
-    # "with 0.723 and 0.938, in a median fit of 5.0 s"
+    # "with 0.723 and 0.938, in a median fit of 5.1 s"
     assert (round(digits["noisy"], 3), round(digits["clean"], 3)) == (0.723, 0.938)
     assert digits["noisy"] >= 0.72 and digits["clean"] >= 0.925
-    assert round(digits["median_fit_seconds"], 1) == 5.0
-    # "On breast_cancer ... within a point (0.977 against 0.981). On wine it
-    # does not: 0.967 against 0.983"
-    quoted = {"breast_cancer": (0.977, 0.981), "wine": (0.967, 0.983)}
+    assert round(digits["median_fit_seconds"], 1) == 5.1
+    # "is met on breast_cancer (0.975 against 0.981) and on wine (0.983
+    # against 0.983)"
+    quoted = {"breast_cancer": (0.975, 0.981), "wine": (0.983, 0.983)}
     for name, (dae, alone) in quoted.items():
         row = goals[name]
         assert (round(row["dae"], 3), round(row["none"], 3)) == (dae, alone), name
-    assert goals["breast_cancer"]["dae"] >= goals["breast_cancer"]["none"] - 0.01
-    assert goals["wine"]["dae"] < goals["wine"]["none"] - 0.01
+        assert row["dae"] >= row["none"] - 0.01, name
+    # "with 0.2 the mean stays within a point of the classifier alone on
+    # breast_cancer and wine, and single seeds on wine still fall 2.3 points
+    # below it"
+    noise_auto = json.loads(NOISE_AUTO.read_text())
+    for name in ("breast_cancer", "wine"):
+        row = noise_auto[name]
+        assert sum(row["auto"]) / len(row["auto"]) >= row["none"] - 0.01, name
+    wine = noise_auto["wine"]
+    assert round(100 * (wine["none"] - min(wine["auto"])), 1) == 2.3
     # "a 1-epoch refit takes 1.21x ... a 20-epoch refit 0.95x"
     searches = json.loads(SEARCHES.read_text())
     ratios = {refit["epochs"]: refit["ratio"] for refit in searches["refits"]}
@@ -135,6 +155,38 @@ def check_benchmarks_page():
     assert ours["best_score"] == cached["best_score"] == 0.844
     assert pca["best_score"] == 0.874
     return goals, searches
+
+
+def check_noise_auto():
+    """The user guide's figures for ``noise_factor="auto"``."""
+    results = json.loads(NOISE_AUTO.read_text())
+
+    def points(name, noise_factor):
+        row = results[name]
+        return round(100 * (row["none"] - row[noise_factor][0]), 1)
+
+    def mean(name, noise_factor):
+        return round(sum(results[name][noise_factor]) / 5, 3)
+
+    # "0.5 costs 1.7 points of clean accuracy on wine and 3.3 on iris against
+    # the classifier alone; 0.2 costs none on wine and 1.3 points on iris"
+    assert (points("wine", "0.5"), points("iris", "0.5")) == (1.7, 3.3)
+    assert points("wine", "auto") <= 0 and points("iris", "auto") == 1.3
+    # "the mean rises from 0.970 to 0.974 on wine (the classifier alone:
+    # 0.983), from 0.973 to 0.978 on breast_cancer (0.981) and from 0.931 to
+    # 0.952 on iris (0.960)"
+    quoted = {
+        "wine": (0.970, 0.974, 0.983),
+        "breast_cancer": (0.973, 0.978, 0.981),
+        "iris": (0.931, 0.952, 0.960),
+    }
+    for name, figures in quoted.items():
+        found = (mean(name, "0.5"), mean(name, "auto"), round(results[name]["none"], 3))
+        assert found == figures, (name, found)
+    # "single seeds still vary by 2 points on wine"
+    wine = results["wine"]["auto"]
+    assert round(100 * (max(wine) - min(wine))) == 2
+    return results
 
 
 if __name__ == "__main__":
