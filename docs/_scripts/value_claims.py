@@ -70,9 +70,7 @@ def check(path=VALUE):
     s = scores["wine"]
     loss = s["none"]["gaussian_0.5"] - s["dae_denoised"]["gaussian_0.5"]
     assert round(100 * loss, 1) == 1.7, loss
-    assert s["augmented"]["gaussian_0.5"] == max(
-        f["gaussian_0.5"] for f in s.values()
-    )
+    assert s["augmented"]["gaussian_0.5"] == max(f["gaussian_0.5"] for f in s.values())
     # "The code (encoded output) is not the robust part: under Gaussian noise
     # it trails the denoised output on every image dataset"
     for name in IMAGES:
