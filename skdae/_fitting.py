@@ -129,6 +129,7 @@ def _train(plan, trainer, callbacks, verbose):
         validation_data=plan.validation,
         verbose=verbose,
         rng=plan.rng,
+        corrupted_loss_weight=plan.corrupted_loss_weight,
     )
 
 

@@ -62,6 +62,7 @@ class Plan:
     learning_rate: float
     noise: str
     noise_factor: float
+    corrupted_loss_weight: float
     clip_range: tuple | None
     value_range: tuple
     seed: int
@@ -154,6 +155,7 @@ def new_network_plan(estimator, X, sample_weight, *, partial):
         learning_rate=float(estimator.learning_rate),
         noise=estimator.noise,
         noise_factor=float(noise_factor),
+        corrupted_loss_weight=float(estimator.corrupted_loss_weight),
         clip_range=clip_range,
         value_range=value_range,
         seed=seed,
@@ -220,6 +222,7 @@ def more_training_plan(estimator, X, sample_weight):
         learning_rate=float(estimator.learning_rate),
         noise=estimator.noise,
         noise_factor=float(noise_factor),
+        corrupted_loss_weight=float(estimator.corrupted_loss_weight),
         clip_range=estimator.clip_range_,
         value_range=estimator._value_range_,
         seed=estimator._seed_,

@@ -27,6 +27,7 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.python.eager import context
 
+from ._model import CORRUPTION_LAYER
 from ._training_data import has_missing
 
 
@@ -74,6 +75,21 @@ class Trainer:
             functools.partial(_evaluate, self, missing=True),
             input_signature=[data, data, vector, scalar],
         )
+        # corrupted_loss_weight other than 1 (with or without missing
+        # entries): traced only when used.
+        self._epoch_emphasized = tf.function(
+            functools.partial(_epoch, self),
+            input_signature=[data, vector, rows, scalar, tf.TensorSpec((), tf.float32)],
+        )
+        self._after_corruption = None
+
+    def after_corruption(self):
+        """The corruption layer and the network after it, as two callables."""
+        if self._after_corruption is None:
+            corruption = self.model.get_layer(CORRUPTION_LAYER)
+            network = keras.Model(corruption.output, self.model.output)
+            self._after_corruption = (corruption, network)
+        return self._after_corruption
 
 
 def _bce(y, p):
@@ -112,6 +128,29 @@ def _observed_losses(trainer, x_in, x_target, weights, training):
     mask = tf.cast(observed, tf.float32)
     count = tf.maximum(tf.reduce_sum(mask, axis=-1), 1.0)
     return tf.reduce_sum(entries * mask, axis=-1) / count * weights
+
+
+def _emphasized_losses(trainer, x_in, x_target, weights, training, *, emphasis):
+    """Per-sample weighted loss, the entries the noise changed weighted
+    ``emphasis`` times the others (missing entries: 0).
+
+    Vincent et al.'s "emphasized" denoising autoencoder (JMLR 2010): with
+    masking noise, the network is taught more to put back what the noise hid
+    than to copy what it sees. The loss of a sample is the weighted mean over
+    its entries.
+    """
+    corruption, network = trainer.after_corruption()
+    observed = tf.logical_not(tf.math.is_nan(x_target))
+    zeros = tf.zeros_like(x_in)
+    clean = tf.where(observed, x_in, zeros)
+    corrupted = corruption(clean, training=training)
+    outputs = network(corrupted, training=training)
+    outputs = tf.cast(tf.reshape(outputs, tf.shape(x_target)), tf.float32)
+    changed = tf.cast(tf.not_equal(corrupted, clean), tf.float32)
+    entry_weights = tf.cast(observed, tf.float32) * (1.0 + (emphasis - 1.0) * changed)
+    entries = trainer.elementwise_loss(tf.where(observed, x_target, zeros), outputs)
+    total = tf.maximum(tf.reduce_sum(entry_weights, axis=-1), 1e-12)
+    return tf.reduce_sum(entries * entry_weights, axis=-1) / total * weights
 
 
 def apply_gradients(optimizer, gradients, variables):
@@ -167,13 +206,17 @@ def _weighted_losses(trainer, x_in, x_target, weights, training):
     return tf.cast(per_sample, tf.float32) * weights
 
 
-def _epoch(trainer, X, weights, order, batch_size, missing=False):
+def _epoch(trainer, X, weights, order, batch_size, emphasis=None, missing=False):
     """One epoch over ``X[order]``; returns the weighted mean loss.
 
     ``missing``: ``X`` has NaN entries, hidden from the network and left out
-    of the loss.
+    of the loss. ``emphasis`` (a scalar tensor): the loss weight of the
+    entries the noise changed, see :func:`_emphasized_losses`, which also
+    takes NaN entries.
     """
     losses = _observed_losses if missing else _weighted_losses
+    if emphasis is not None:
+        losses = functools.partial(_emphasized_losses, emphasis=emphasis)
     model = trainer.model
     n = tf.shape(order)[0]
     total = tf.constant(0.0)
@@ -302,6 +345,7 @@ def train(
     validation_data,
     verbose,
     rng,
+    corrupted_loss_weight=1.0,
 ):
     """Train ``trainer.model`` on ``X[rows]`` and return the history dict.
 
@@ -314,11 +358,18 @@ def train(
     ``model.stop_training``, or, with ``plateau=(tol, patience)``, when the
     training loss has not improved on its best by at least ``tol`` for
     ``patience`` epochs (as scikit-learn's MLP stops). ``callbacks`` are
-    detached from the model afterwards.
+    detached from the model afterwards. ``corrupted_loss_weight`` weights
+    the entries the noise changed in the training loss.
     """
     model = trainer.model
     missing = has_missing(X)
     epoch_step = trainer._epoch_missing if missing else trainer._epoch
+    if corrupted_loss_weight != 1.0:
+        emphasis = tf.constant(float(corrupted_loss_weight), tf.float32)
+        emphasized = trainer._epoch_emphasized
+
+        def epoch_step(X, weights, order, batch):
+            return emphasized(X, weights, order, batch, emphasis)
     evaluate = trainer._evaluate_missing if missing else trainer._evaluate
     X = _shared_tensor(X)
     weights = tf.convert_to_tensor(sample_weight)

@@ -72,6 +72,17 @@ class DenoisingAutoencoderTransformer(
         accuracy on wine and 2.9 on iris). The value used is stored in
         ``noise_factor_``.
 
+    corrupted_loss_weight : float, default=1.0
+        Weight, in the training loss, of the entries the noise changed,
+        relative to the others: Vincent et al.'s "emphasized" denoising
+        autoencoder (JMLR 2010). Above 1, with masking noise, the network is
+        taught more to put back what the noise hid than to copy what it
+        sees; :class:`DenoisingAutoencoderImputer` uses 5. An entry counts
+        as changed when its corrupted value differs: a masked entry that was
+        already 0, or Gaussian noise clipped back to the entry's value,
+        does not. Missing entries (NaN) stay out of the loss. May change
+        between calls of ``partial_fit``.
+
     clip_range : "auto", tuple of (float, float) or None, default="auto"
         Range the corrupted inputs are clipped to. ``"auto"`` clips to
         ``(0, 1)`` when the training data lie in [0, 1], as in the classic
@@ -266,6 +277,7 @@ class DenoisingAutoencoderTransformer(
         ],
         "noise": [StrOptions(set(NOISE_TYPES))],
         "noise_factor": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
+        "corrupted_loss_weight": [Interval(Real, 0, None, closed="neither")],
         "clip_range": [StrOptions({"auto"}), tuple, None],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "output_activation": [StrOptions({"auto"} | set(ACTIVATIONS))],
@@ -294,6 +306,7 @@ class DenoisingAutoencoderTransformer(
         *,
         noise="gaussian",
         noise_factor="auto",
+        corrupted_loss_weight=1.0,
         clip_range="auto",
         activation="relu",
         output_activation="auto",
@@ -315,6 +328,7 @@ class DenoisingAutoencoderTransformer(
         self.hidden_layer_sizes = hidden_layer_sizes
         self.noise = noise
         self.noise_factor = noise_factor
+        self.corrupted_loss_weight = corrupted_loss_weight
         self.clip_range = clip_range
         self.activation = activation
         self.output_activation = output_activation

@@ -84,6 +84,18 @@ def test_pickle_and_skops_round_trips(imputer, holes, tmp_path):
     np.testing.assert_array_equal(loaded.transform(X_missing), expected)
 
 
+def test_emphasizing_the_hidden_entries_imputes_better(holes):
+    X, X_missing, missing = holes
+
+    def rmse(weight):
+        imputer = DenoisingAutoencoderImputer(**FAST, corrupted_loss_weight=weight)
+        filled = imputer.fit_transform(X_missing)[missing]
+        return np.sqrt(np.mean((filled - X[missing]) ** 2))
+
+    # The default, 5, against the plain denoising loss (3.33 against 3.42).
+    assert rmse(5.0) < rmse(1.0)
+
+
 def test_in_a_pipeline_against_knn(holes, digits):
     _, X_missing, _ = holes
     y = digits[3]

@@ -425,6 +425,23 @@ def test_partial_fit_keeps_the_first_chunks_auto_noise_factor(rng):
     assert dae.noise_factor_ == 0.2  # "auto" is the choice for the first chunk
 
 
+@pytest.mark.parametrize("with_nan", [False, True])
+def test_corrupted_loss_weight_near_1_trains_as_the_plain_loss(digits, with_nan):
+    # The weighted loss is a separate training step: near weight 1 it must
+    # draw the same noise and take the same steps as the plain one.
+    X = digits[0][:200].copy()
+    if with_nan:
+        X[np.random.RandomState(0).rand(*X.shape) < 0.2] = np.nan
+    params = dict(TINY, noise="masking", noise_factor=0.3, random_state=0)
+    plain = DenoisingAutoencoderTransformer(**params).fit(X)
+    near = DenoisingAutoencoderTransformer(**params, corrupted_loss_weight=1 + 1e-6)
+    near.fit(X)
+    far = DenoisingAutoencoderTransformer(**params, corrupted_loss_weight=5.0).fit(X)
+    np.testing.assert_allclose(near.history_["loss"], plain.history_["loss"], rtol=1e-4)
+    np.testing.assert_allclose(near.transform(X), plain.transform(X), atol=1e-4)
+    assert not np.allclose(far.transform(X), plain.transform(X), atol=1e-3)
+
+
 def test_partial_fit_applies_new_learning_rate_and_noise_factor(digits):
     X = digits[0][:200]
     dae = DenoisingAutoencoderTransformer(**TINY, random_state=0).partial_fit(X)
