@@ -25,8 +25,9 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     construction. The data are scaled to [0, 1] per feature (from the
     observed values), the autoencoder is trained on them with the missing
     entries hidden from its input and left out of its loss, plus masking
-    noise on the observed ones, and :meth:`transform` fills each missing
-    entry with its reconstruction. Observed entries are returned unchanged.
+    noise on the observed ones, whose hidden entries weigh more in the loss
+    than the visible ones, and :meth:`transform` fills each missing entry
+    with its reconstruction. Observed entries are returned unchanged.
 
     Read more in the :ref:`User Guide <missing-values>`.
 
@@ -45,15 +46,19 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         when ``model`` is given. One wide layer imputed best of those tried
         on Fashion-MNIST (RMSE 0.115 against 0.127 for (128, 64, 32)).
 
-    noise_factor : float, default=0.3
+    noise_factor : float, default=0.1
         Fraction of the observed entries hidden by masking noise in every
-        training batch, on top of the missing ones.
+        training batch, on top of the missing ones. With 20% missing, 0.1
+        imputed Fashion-MNIST much better than 0.2 or 0.3; digits impute a
+        little better with 0.2.
 
     corrupted_loss_weight : float, default=5.0
         Weight, in the training loss, of the entries the masking noise hid,
         relative to the observed entries the network sees (see
         :class:`DenoisingAutoencoderTransformer`): the network is trained
-        mostly to put back hidden entries, which is what imputing asks.
+        mostly to put back hidden entries, which is what imputing asks. 5
+        imputed Fashion-MNIST better than 1 or 10; on digits, 5 and 10 both
+        imputed much better than 1.
 
     epochs : int or "auto", default="auto"
         As in :class:`DenoisingAutoencoderTransformer`: "auto" trains for
@@ -147,7 +152,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         missing_values=np.nan,
         add_indicator=False,
         hidden_layer_sizes=(256,),
-        noise_factor=0.3,
+        noise_factor=0.1,
         corrupted_loss_weight=5.0,
         epochs="auto",
         batch_size="auto",
