@@ -370,6 +370,7 @@ def train(
 
         def epoch_step(X, weights, order, batch):
             return emphasized(X, weights, order, batch, emphasis)
+
     evaluate = trainer._evaluate_missing if missing else trainer._evaluate
     X = _shared_tensor(X)
     weights = tf.convert_to_tensor(sample_weight)
