@@ -192,12 +192,42 @@ def apply_gradients(optimizer, gradients, variables):
                 rate = tf.cast(learning_rate, variable.dtype)
                 decay = tf.cast(optimizer.weight_decay, variable.dtype)
                 variable.assign_sub(variable * decay * rate)
-    for gradient, variable in zip(gradients, variables, strict=True):
-        optimizer.update_step(gradient, variable, learning_rate)
+    if _plain_adam(optimizer, variables):
+        _adam_update(optimizer, gradients, variables, learning_rate)
+    else:
+        for gradient, variable in zip(gradients, variables, strict=True):
+            optimizer.update_step(gradient, variable, learning_rate)
     for variable in variables:
         if variable.constraint is not None:
             variable.assign(variable.constraint(variable))
     optimizer.iterations.assign_add(1)
+
+
+def _plain_adam(optimizer, variables):
+    return (
+        type(optimizer) is keras.optimizers.Adam
+        and not optimizer.amsgrad
+        and len({variable.dtype for variable in variables}) == 1
+    )
+
+
+def _adam_update(optimizer, gradients, variables, learning_rate):
+    """``keras.optimizers.Adam.update_step`` for every variable, with the
+    step size computed once rather than once per variable: the same
+    arithmetic, in half the operations of a small network's step."""
+    dtype = variables[0].dtype
+    lr = tf.cast(learning_rate, dtype)
+    local_step = tf.cast(optimizer.iterations + 1, dtype)
+    beta_1_power = tf.pow(tf.cast(optimizer.beta_1, dtype), local_step)
+    beta_2_power = tf.pow(tf.cast(optimizer.beta_2, dtype), local_step)
+    alpha = lr * tf.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+    for gradient, variable in zip(gradients, variables, strict=True):
+        gradient = tf.cast(gradient, dtype)
+        index = optimizer._get_variable_index(variable)
+        m, v = optimizer._momentums[index], optimizer._velocities[index]
+        m.assign_add((gradient - m) * (1 - optimizer.beta_1))
+        v.assign_add((tf.square(gradient) - v) * (1 - optimizer.beta_2))
+        variable.assign_sub((m * alpha) / (tf.sqrt(v) + optimizer.epsilon))
 
 
 def _weighted_losses(trainer, x_in, x_target, weights, training):
