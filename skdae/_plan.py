@@ -190,8 +190,9 @@ def more_training_plan(estimator, X, sample_weight):
     if changed:
         raise ValueError(
             f"partial_fit cannot change {', '.join(changed)} of a fitted "
-            "network; only learning_rate and noise_factor may change between "
-            "calls. Call fit to train a new network."
+            "network; only learning_rate, noise_factor and "
+            "corrupted_loss_weight may change between calls. Call fit to train "
+            "a new network."
         )
     noise_factor = estimator.noise_factor
     if noise_factor == "auto":  # the choice for the first call's data

@@ -104,6 +104,21 @@ def test_a_user_network_trains_and_transforms_with_nan(holes):
     assert np.isfinite(out).all() and np.isfinite(dae.history_["loss"]).all()
 
 
+def test_a_user_network_trains_with_an_emphasized_loss(holes):
+    _, X_missing, _ = holes
+    params = {"model": user_network, "noise": "masking", "epochs": 2}
+    params["random_state"] = 0
+    plain = DenoisingAutoencoderTransformer(**params).fit(X_missing)
+    near = DenoisingAutoencoderTransformer(**params, corrupted_loss_weight=1 + 1e-6)
+    np.testing.assert_allclose(
+        near.fit(X_missing).transform(X_missing), plain.transform(X_missing), atol=1e-4
+    )
+    far = DenoisingAutoencoderTransformer(**params, corrupted_loss_weight=5.0)
+    assert not np.allclose(
+        far.fit(X_missing).transform(X_missing), plain.transform(X_missing), atol=1e-3
+    )
+
+
 def test_masking_noise_imputes_better_than_the_mean(holes):
     X, X_missing, missing = holes
     dae = DenoisingAutoencoderTransformer(
