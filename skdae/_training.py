@@ -214,7 +214,7 @@ def _plain_adam(optimizer, variables):
 def _adam_update(optimizer, gradients, variables, learning_rate):
     """``keras.optimizers.Adam.update_step`` for every variable, with the
     step size computed once rather than once per variable: the same
-    arithmetic in fewer operations (about 5% off a fit of digits)."""
+    arithmetic, bit for bit, in fewer operations."""
     dtype = variables[0].dtype
     lr = tf.cast(learning_rate, dtype)
     local_step = tf.cast(optimizer.iterations + 1, dtype)
