@@ -114,40 +114,31 @@ _ELEMENTWISE = {
 }
 
 
-def _observed_losses(trainer, x_in, x_target, weights, training):
+def _observed_losses(trainer, x_in, x_target, weights, training, emphasis=None):
     """Per-sample weighted loss over the observed (non-NaN) entries.
 
     Missing entries are hidden from the network as masking noise hides
-    entries (set to 0) and left out of the loss.
+    entries (set to 0) and left out of the loss: a sample's loss is the mean
+    over its observed entries. With ``emphasis`` (a scalar tensor), the
+    entries the noise changed weigh ``emphasis`` times the others in that
+    mean: Vincent et al.'s "emphasized" denoising autoencoder (JMLR 2010),
+    which teaches the network more to put back what the noise hid than to
+    copy what it sees.
     """
-    observed = tf.logical_not(tf.math.is_nan(x_target))
-    zeros = tf.zeros_like(x_in)
-    outputs = trainer.model(tf.where(observed, x_in, zeros), training=training)
-    outputs = tf.cast(tf.reshape(outputs, tf.shape(x_target)), tf.float32)
-    entries = trainer.elementwise_loss(tf.where(observed, x_target, zeros), outputs)
-    mask = tf.cast(observed, tf.float32)
-    count = tf.maximum(tf.reduce_sum(mask, axis=-1), 1.0)
-    return tf.reduce_sum(entries * mask, axis=-1) / count * weights
-
-
-def _emphasized_losses(trainer, x_in, x_target, weights, training, *, emphasis):
-    """Per-sample weighted loss, the entries the noise changed weighted
-    ``emphasis`` times the others (missing entries: 0).
-
-    Vincent et al.'s "emphasized" denoising autoencoder (JMLR 2010): with
-    masking noise, the network is taught more to put back what the noise hid
-    than to copy what it sees. The loss of a sample is the weighted mean over
-    its entries.
-    """
-    corruption, network = trainer.after_corruption()
     observed = tf.logical_not(tf.math.is_nan(x_target))
     zeros = tf.zeros_like(x_in)
     clean = tf.where(observed, x_in, zeros)
-    corrupted = corruption(clean, training=training)
-    outputs = network(corrupted, training=training)
+    entry_weights = tf.cast(observed, tf.float32)
+    if emphasis is None:
+        outputs = trainer.model(clean, training=training)
+    else:
+        # The corruption and the network apart, to see what the noise changed.
+        corruption, network = trainer.after_corruption()
+        corrupted = corruption(clean, training=training)
+        outputs = network(corrupted, training=training)
+        changed = tf.cast(tf.not_equal(corrupted, clean), tf.float32)
+        entry_weights *= 1.0 + (emphasis - 1.0) * changed
     outputs = tf.cast(tf.reshape(outputs, tf.shape(x_target)), tf.float32)
-    changed = tf.cast(tf.not_equal(corrupted, clean), tf.float32)
-    entry_weights = tf.cast(observed, tf.float32) * (1.0 + (emphasis - 1.0) * changed)
     entries = trainer.elementwise_loss(tf.where(observed, x_target, zeros), outputs)
     total = tf.maximum(tf.reduce_sum(entry_weights, axis=-1), 1e-12)
     return tf.reduce_sum(entries * entry_weights, axis=-1) / total * weights
@@ -241,12 +232,12 @@ def _epoch(trainer, X, weights, order, batch_size, emphasis=None, missing=False)
 
     ``missing``: ``X`` has NaN entries, hidden from the network and left out
     of the loss. ``emphasis`` (a scalar tensor): the loss weight of the
-    entries the noise changed, see :func:`_emphasized_losses`, which also
-    takes NaN entries.
+    entries the noise changed, see :func:`_observed_losses`, which also
+    takes data without NaN.
     """
     losses = _observed_losses if missing else _weighted_losses
     if emphasis is not None:
-        losses = functools.partial(_emphasized_losses, emphasis=emphasis)
+        losses = functools.partial(_observed_losses, emphasis=emphasis)
     model = trainer.model
     n = tf.shape(order)[0]
     total = tf.constant(0.0)
