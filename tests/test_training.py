@@ -174,3 +174,64 @@ print(*alive)
     )
     at_20, at_34 = map(int, done.stdout.split())
     assert at_34 <= at_20, (at_20, at_34)
+
+
+def one_epoch_per_call():
+    """A callback that does nothing: train() then calls once per epoch."""
+    return [keras.callbacks.Callback()]
+
+
+@pytest.mark.parametrize("steps_per_call", [None, 14])
+def test_several_epochs_per_call_train_as_one_per_call(
+    digits, monkeypatch, steps_per_call
+):
+    # Without callbacks, train() hands several epochs to one compiled call
+    # (all of them here, or two at a time: 7 steps each); with one, a call
+    # per epoch. The same arithmetic, bit for bit.
+    if steps_per_call is not None:
+        monkeypatch.setattr(side.training, "_STEPS_PER_CALL", steps_per_call)
+    X = digits[0][:100]
+    params = {**SETUP, "epochs": 5, "random_state": 0}
+    several = DenoisingAutoencoderTransformer(**params).fit(X)
+    single = DenoisingAutoencoderTransformer(
+        **params, callbacks=one_epoch_per_call()
+    ).fit(X)
+    assert several.history_["loss"] == single.history_["loss"]
+    assert len(several.history_["loss"]) == 5
+    np.testing.assert_array_equal(several.transform(X), single.transform(X))
+
+
+def test_several_epochs_per_call_stop_at_the_first_non_finite_loss():
+    X = np.full((32, 4), 1e30)  # squared errors overflow float32
+    model = side.model.build_autoencoder(
+        n_features=4,
+        hidden_layer_sizes=(3,),
+        activation="relu",
+        output_activation="linear",
+        corruption={
+            "noise": "gaussian",
+            "noise_factor": 0.0,
+            "clip_range": None,
+            "value_range": (0.0, 1.0),
+        },
+        loss="mse",
+        optimizer="sgd",
+        learning_rate=1e-3,
+        seed=0,
+    )
+    history = side.training.train(
+        side.training.Trainer(model, "mse"),
+        aligned_float32(X),
+        rows=np.arange(32),
+        sample_weight=np.ones(32, np.float32),
+        batch_size=16,
+        epochs=6,
+        initial_epoch=0,
+        callbacks=[],
+        validation_data=None,
+        verbose=0,
+        rng=np.random.RandomState(0),
+    )
+    # All six epochs go in one call, which stops after the first.
+    assert len(history["loss"]) == 1
+    assert not np.isfinite(history["loss"][0])
