@@ -371,6 +371,19 @@ class _EpochLines(keras.callbacks.Callback):
         )
 
 
+class _NoHooks:
+    """Stands in for a ``CallbackList`` when no callback is used."""
+
+    callbacks = ()
+
+    def __getattr__(self, name):
+        return _do_nothing
+
+
+def _do_nothing(*args, **kwargs):
+    pass
+
+
 def train(
     trainer,
     X,
@@ -438,16 +451,18 @@ def train(
             if not np.isfinite(history["loss"][-1]):
                 break
         return history
-    # Keras's hooks cost about as much as a small epoch: only when used.
-    hooks = keras.callbacks.CallbackList(
-        [*callbacks, *lines],
-        add_history=False,
-        add_progbar=progress_bar,
-        model=model,
-        verbose=verbose,
-        epochs=epochs,
-        steps=steps,
-    )
+    hooks = _NoHooks()
+    if callbacks or lines or progress_bar:
+        # Keras's hooks cost about as much as a small epoch: only when used.
+        hooks = keras.callbacks.CallbackList(
+            [*callbacks, *lines],
+            add_history=False,
+            add_progbar=progress_bar,
+            model=model,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps,
+        )
     best, waited = np.inf, 0
     try:
         hooks.on_train_begin()
