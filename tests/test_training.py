@@ -40,39 +40,51 @@ def new_keras_fit(X, optimizer, random_state):
         learning_rate=1e-3,
         seed=seed,
     )
-    side.training.train(
-        side.training.Trainer(model, "binary_crossentropy"),
+    train_plainly(model, "binary_crossentropy", X, epochs=SETUP["epochs"], rng=rng)
+    return model
+
+
+def train_plainly(model, loss, X, *, epochs, rng):
+    """``train`` on every row of ``X``, unweighted, with no callback."""
+    return side.training.train(
+        side.training.Trainer(model, loss),
         aligned_float32(X),
         rows=np.arange(X.shape[0]),
         sample_weight=np.ones(X.shape[0], np.float32),
         batch_size=SETUP["batch_size"],
-        epochs=SETUP["epochs"],
+        epochs=epochs,
         initial_epoch=0,
         callbacks=[],
         validation_data=None,
         verbose=0,
         rng=rng,
     )
-    return model
 
 
-@pytest.mark.parametrize("optimizer", OPTIMIZERS)
-def test_reset_optimizer_state_is_a_fresh_optimizers(optimizer):
-    model = side.model.build_autoencoder(
-        n_features=5,
+def small_mse_model(n_features, *, optimizer, learning_rate, noise_factor):
+    """A compiled Dense (3,) autoencoder with a linear output and MSE."""
+    return side.model.build_autoencoder(
+        n_features=n_features,
         hidden_layer_sizes=(3,),
         activation="relu",
         output_activation="linear",
         corruption={
             "noise": "gaussian",
-            "noise_factor": 0.5,
+            "noise_factor": noise_factor,
             "clip_range": None,
             "value_range": (0.0, 1.0),
         },
         loss="mse",
         optimizer=optimizer,
-        learning_rate=1e-2,
+        learning_rate=learning_rate,
         seed=0,
+    )
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_reset_optimizer_state_is_a_fresh_optimizers(optimizer):
+    model = small_mse_model(
+        5, optimizer=optimizer, learning_rate=1e-2, noise_factor=0.5
     )
     fresh = [v.numpy().copy() for v in model.optimizer.variables]
     for v in model.optimizer.variables:  # as a trained optimizer might be
@@ -202,36 +214,9 @@ def test_several_epochs_per_call_train_as_one_per_call(
 
 
 def test_several_epochs_per_call_stop_at_the_first_non_finite_loss():
-    X = np.full((32, 4), 1e30)  # squared errors overflow float32
-    model = side.model.build_autoencoder(
-        n_features=4,
-        hidden_layer_sizes=(3,),
-        activation="relu",
-        output_activation="linear",
-        corruption={
-            "noise": "gaussian",
-            "noise_factor": 0.0,
-            "clip_range": None,
-            "value_range": (0.0, 1.0),
-        },
-        loss="mse",
-        optimizer="sgd",
-        learning_rate=1e-3,
-        seed=0,
-    )
-    history = side.training.train(
-        side.training.Trainer(model, "mse"),
-        aligned_float32(X),
-        rows=np.arange(32),
-        sample_weight=np.ones(32, np.float32),
-        batch_size=16,
-        epochs=6,
-        initial_epoch=0,
-        callbacks=[],
-        validation_data=None,
-        verbose=0,
-        rng=np.random.RandomState(0),
-    )
+    X = np.full((32, 4), 1e30)  # squared errors overflow float32; 2 batches
+    model = small_mse_model(4, optimizer="sgd", learning_rate=1e-3, noise_factor=0.0)
+    history = train_plainly(model, "mse", X, epochs=6, rng=np.random.RandomState(0))
     # All six epochs go in one call, which stops after the first.
     assert len(history["loss"]) == 1
     assert not np.isfinite(history["loss"][0])
