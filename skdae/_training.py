@@ -6,7 +6,7 @@ a ``tf.data`` pipeline, which dominates small fits. Here epochs run in a
 batch from the training data (held once, as one tensor), corrupts it through
 the model's :class:`~skdae._model.Corruption` layer, and takes a gradient step.
 When nothing has to run between epochs (no callback, no held-out loss, no
-stopping rule), one call trains several epochs.
+stopping rule, no progress output), one call trains several epochs.
 
 Everything random is skdae's own: the shuffling order comes from a NumPy
 generator seeded by ``random_state`` and the noise from Keras's stateless
