@@ -41,6 +41,12 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         Append a :class:`~sklearn.impute.MissingIndicator`'s columns (one per
         feature with missing values during :term:`fit`) to the output.
 
+    keep_empty_features : bool, default=False
+        As in scikit-learn's imputers: features with no observed value
+        during :term:`fit` are dropped from the output of :meth:`transform`,
+        or, if True, kept with their missing entries filled with 0 (the
+        network has nothing to learn them from).
+
     hidden_layer_sizes : int or tuple of int, default=(256,)
         Widths of the encoder's layers; the decoder mirrors them. Ignored
         when ``model`` is given. One wide layer imputed best of those tried
@@ -91,6 +97,10 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         Each feature's observed range during :term:`fit` (1 for constant or
         fully missing features).
 
+    empty_features_ : ndarray of shape (`n_features_in_`,), dtype=bool
+        The features with no observed value during :term:`fit`; see
+        ``keep_empty_features``.
+
     indicator_ : MissingIndicator or None
         The indicator of ``add_indicator=True``.
 
@@ -129,6 +139,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "missing_values": [MissingValues()],
         "add_indicator": ["boolean"],
+        "keep_empty_features": ["boolean"],
         "hidden_layer_sizes": [
             "array-like",
             Interval(Integral, 1, None, closed="left"),
@@ -151,6 +162,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         *,
         missing_values=np.nan,
         add_indicator=False,
+        keep_empty_features=False,
         hidden_layer_sizes=(256,),
         noise_factor=0.1,
         corrupted_loss_weight=5.0,
@@ -163,6 +175,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     ):
         self.missing_values = missing_values
         self.add_indicator = add_indicator
+        self.keep_empty_features = keep_empty_features
         self.hidden_layer_sizes = hidden_layer_sizes
         self.noise_factor = noise_factor
         self.corrupted_loss_weight = corrupted_loss_weight
@@ -201,9 +214,10 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         For data that do not fit in memory, or that arrive in chunks (see
         :meth:`DenoisingAutoencoderTransformer.partial_fit`). The first call
         sets what depends on the data: each feature's scale (its observed
-        minimum and range in this chunk) and, with ``add_indicator=True``,
-        the features that get an indicator column (those with missing
-        values in this chunk). They are kept: later chunks are scaled the
+        minimum and range in this chunk), the empty features (those with no
+        observed value in this chunk) and, with ``add_indicator=True``, the
+        features that get an indicator column (those with missing values in
+        this chunk). They are kept: later chunks are scaled the
         same way, and their values outside the first chunk's range are
         clipped to it for training only (the observed entries are still
         returned unchanged, and fills stay within that range). Make the
@@ -243,11 +257,13 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         return self
 
     def _set_scale_and_indicator(self, X):
-        """Set ``data_min_``, ``data_range_`` and ``indicator_`` from ``X``."""
+        """Set ``data_min_``, ``data_range_``, ``empty_features_`` and
+        ``indicator_`` from ``X``."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
             low, high = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
-        low = np.where(np.isnan(low), 0.0, low)
+        self.empty_features_ = np.isnan(low)
+        low = np.where(self.empty_features_, 0.0, low)
         spread = np.where(np.isnan(high), 0.0, high - low)
         self.data_min_ = low
         self.data_range_ = np.where(spread > 0, spread, 1.0)
@@ -284,22 +300,28 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         Returns
         -------
         X_imputed : ndarray of shape (n_samples, n_features_out)
-            ``X`` with its missing entries filled (and the indicator's
-            columns appended with ``add_indicator=True``).
+            ``X`` with its missing entries filled, without the empty
+            features unless ``keep_empty_features=True`` (and with the
+            indicator's columns appended with ``add_indicator=True``).
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         missing = np.isnan(X)
         reconstruction = self.autoencoder_.transform(self._scaled(X))
-        filled = np.where(
-            missing, reconstruction * self.data_range_ + self.data_min_, X
-        )
+        fills = reconstruction * self.data_range_ + self.data_min_
+        fills[:, self.empty_features_] = 0.0
+        filled = np.where(missing, fills, X)
+        if not self.keep_empty_features:
+            filled = filled[:, ~self.empty_features_]
         if self.indicator_ is not None:
             filled = np.hstack([filled, self.indicator_.transform(X)])
         return filled
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names: the input's, then the indicator's.
+
+        Without ``keep_empty_features``, the empty features' names are left
+        out, as their columns are.
 
         Parameters
         ----------
@@ -313,9 +335,10 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
+        kept = names if self.keep_empty_features else names[~self.empty_features_]
         if self.indicator_ is None:
-            return names
-        return np.concatenate([names, self.indicator_.get_feature_names_out(names)])
+            return kept
+        return np.concatenate([kept, self.indicator_.get_feature_names_out(names)])
 
     def __sklearn_is_fitted__(self):
         # Not the attributes set before training: a first fit or partial_fit

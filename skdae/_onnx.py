@@ -269,7 +269,10 @@ def _output_width(estimator):
     if isinstance(estimator, DenoisingAutoencoderImputer):
         indicator = estimator.indicator_
         extra = 0 if indicator is None else len(indicator.features_)
-        return estimator.n_features_in_ + extra
+        kept = estimator.n_features_in_
+        if not estimator.keep_empty_features:
+            kept -= int(estimator.empty_features_.sum())
+        return kept + extra
     return estimator._n_features_out
 
 
@@ -358,7 +361,8 @@ def _converter(scope, operator, container):
 
 def _imputer_converter(scope, operator, container):
     """Scale, fill the missing entries with the autoencoder's reconstruction,
-    scale back, keep the observed entries; append the indicator's columns."""
+    scale back, keep the observed entries, drop the empty features (or fill
+    them with 0); append the indicator's columns."""
     from onnx import TensorProto
     from skl2onnx.algebra import onnx_ops as ops
     from skl2onnx.algebra.onnx_operator import OnnxSubEstimator
@@ -381,10 +385,16 @@ def _imputer_converter(scope, operator, container):
     # NaN stays NaN here; the autoencoder's graph takes it as 0.
     scaled = ops.OnnxDiv(ops.OnnxSub(X, low, op_version=opv), spread, op_version=opv)
     reconstruction = OnnxSubEstimator(imputer.autoencoder_, scaled, op_version=opv)
+    # The empty features' spread is 1 and their minimum 0: a 0 spread fills
+    # them with 0, as transform does.
+    spread_out = np.where(imputer.empty_features_, 0, spread).astype(dtype)
     fills = ops.OnnxAdd(
-        ops.OnnxMul(reconstruction, spread, op_version=opv), low, op_version=opv
+        ops.OnnxMul(reconstruction, spread_out, op_version=opv), low, op_version=opv
     )
     filled = ops.OnnxWhere(missing, fills, X, op_version=opv)
+    if not imputer.keep_empty_features and imputer.empty_features_.any():
+        kept = np.flatnonzero(~imputer.empty_features_).astype(np.int64)
+        filled = ops.OnnxGather(filled, kept, axis=1, op_version=opv)
     if imputer.indicator_ is not None:
         columns = imputer.indicator_.features_.astype(np.int64)
         indicator = ops.OnnxCast(

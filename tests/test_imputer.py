@@ -60,6 +60,41 @@ def test_add_indicator_and_feature_names(holes):
     np.testing.assert_array_equal(out[:, 64:], missing[:, 1:])
 
 
+@pytest.mark.parametrize("keep_empty_features", [False, True])
+def test_empty_features_are_dropped_or_filled_with_zero(holes, keep_empty_features):
+    pd = pytest.importorskip("pandas")
+    X, X_missing, missing = holes
+    X_missing = X_missing.copy()
+    X_missing[:, 5] = np.nan  # never observed
+    frame = pd.DataFrame(X_missing, columns=[f"px{i}" for i in range(64)])
+    imputer = DenoisingAutoencoderImputer(
+        hidden_layer_sizes=(8,),
+        epochs=1,
+        add_indicator=True,
+        keep_empty_features=keep_empty_features,
+        random_state=0,
+    ).fit(frame)
+    np.testing.assert_array_equal(imputer.empty_features_, np.arange(64) == 5)
+    out = imputer.transform(frame)
+    names = list(imputer.get_feature_names_out())
+    kept = [i for i in range(64) if keep_empty_features or i != 5]
+    assert out.shape == (len(frame), len(kept) + 64) and len(names) == out.shape[1]
+    assert names[: len(kept)] == [f"px{i}" for i in kept]
+    # The indicator keeps the empty feature's column, as scikit-learn's do.
+    assert "missingindicator_px5" in names
+    values = out[:, : len(kept)]
+    observed = ~np.isnan(X_missing[:, kept])
+    np.testing.assert_array_equal(values[observed], X_missing[:, kept][observed])
+    assert np.isfinite(values).all()
+    if keep_empty_features:
+        np.testing.assert_array_equal(values[:, 5], 0.0)
+    # Values seen later in an empty feature are returned, not filled.
+    later = imputer.transform(frame.fillna(7.0).iloc[:3])
+    assert later.shape == (3, out.shape[1])
+    if keep_empty_features:
+        np.testing.assert_array_equal(later[:, 5], 7.0)
+
+
 def test_another_placeholder(holes):
     X, X_missing, missing = holes
     placeholder = np.where(missing, -1.0, X)

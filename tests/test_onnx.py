@@ -218,6 +218,25 @@ def test_imputer_matches_onnxruntime(digits, add_indicator):
     np.testing.assert_array_equal(got[:, :64][observed], X_test[observed])
 
 
+@pytest.mark.parametrize("keep_empty_features", [False, True])
+def test_imputer_with_an_empty_feature_matches_onnxruntime(digits, keep_empty_features):
+    X = with_holes(digits[0] * 16)
+    X[:, 5] = np.nan  # never observed during fit
+    imputer = DenoisingAutoencoderImputer(
+        hidden_layer_sizes=(16,),
+        epochs=2,
+        add_indicator=True,
+        keep_empty_features=keep_empty_features,
+        random_state=0,
+    ).fit(X)
+    X_test = with_holes(digits[2] * 16, seed=1).astype(np.float32)
+    (got,) = run(to_onnx(imputer, X[:5]), X_test)
+    want = imputer.transform(X_test)
+    width = 64 - (not keep_empty_features)
+    assert got.shape == want.shape == (len(X_test), width + 64)
+    np.testing.assert_allclose(got, want, atol=1e-4)
+
+
 def test_imputer_pipeline_and_a_user_network(digits):
     X, y = with_holes(digits[0]), digits[3]
     pipe = Pipeline(
