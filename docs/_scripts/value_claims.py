@@ -101,17 +101,23 @@ def check_impute(path=IMPUTE):
         worst_sklearn = max(row["KNN(5)"]["rmse"], row["iterative"]["rmse"])
         assert best_sklearn < row["skdae"]["rmse"], name
         assert (row["skdae"]["rmse"] < worst_sklearn) == (name != "wine"), name
-    # "KNNImputer is the best front end, 1.6 points ahead of this imputer,
+    # "KNNImputer is the best front end, 1.3 points ahead of this imputer,
     # which is ahead of IterativeImputer and mean filling"
+    # Downstream accuracies are means over three draws of the holes.
     downstream = dict(results["downstream"])
     complete = downstream.pop("complete data")
+    spread = {label: row["draws"] for label, row in downstream.items()}
+    downstream = {label: row["mean"] for label, row in downstream.items()}
     assert max(downstream, key=downstream.get) == "KNN(5)"
     gap = downstream["KNN(5)"] - downstream["skdae"]
-    assert round(100 * gap, 1) == 1.6, gap
+    assert round(100 * gap, 1) == 1.3, gap
     assert downstream["skdae"] > max(downstream["iterative"], downstream["mean"])
     assert complete >= downstream["KNN(5)"]
+    # "KNNImputer's from 0.919 to 0.925 over three draws of the holes"
+    found = (round(min(spread["KNN(5)"]), 3), round(max(spread["KNN(5)"]), 3))
+    assert found == (0.919, 0.925), found
     # "Without the emphasis (corrupted_loss_weight=1) digits imputed with an
-    # RMSE of 0.211 and 0.898 downstream; with it, 0.159 and 0.909" (and the
+    # RMSE of 0.211 and 0.899 downstream; with it, 0.159 and 0.910" (and the
     # changelog: "Fashion-MNIST imputes a little better too")
     digits = rmse["digits"]
     found = (
@@ -120,7 +126,7 @@ def check_impute(path=IMPUTE):
         round(digits["skdae"]["rmse"], 3),
         round(downstream["skdae"], 3),
     )
-    assert found == (0.211, 0.898, 0.159, 0.909), found
+    assert found == (0.211, 0.899, 0.159, 0.910), found
     assert fashion["skdae"]["rmse"] < fashion["skdae, weight 1"]["rmse"]
     # "a logistic regression trained on the complete digits scores 0.929 on
     # test rows that KNNImputer filled and 0.909 on rows that the autoencoder
@@ -133,10 +139,10 @@ def check_impute(path=IMPUTE):
         for row in (knn, dae)
     )
     assert found == (0.929, 0.909, 0.095, 0.071, 0.210, 0.227), found
-    # "hidden_layer_sizes=(512, 256), noise_factor=0.3, reaches 0.923
-    # downstream, still behind KNNImputer's 0.925"
+    # "hidden_layer_sizes=(512, 256), noise_factor=0.3, reaches 0.921
+    # downstream, still behind KNNImputer's 0.923"
     deeper = downstream["skdae, (512, 256), masking 0.3"]
-    assert (round(deeper, 3), round(downstream["KNN(5)"], 3)) == (0.923, 0.925)
+    assert (round(deeper, 3), round(downstream["KNN(5)"], 3)) == (0.921, 0.923)
     return results
 
 
