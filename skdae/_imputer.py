@@ -16,6 +16,11 @@ from sklearn.utils.validation import (
 
 from ._transformer import DenoisingAutoencoderTransformer
 
+# "auto" trains a deeper network with heavier masking on data with up to this
+# many features: it imputed every small dataset measured (10 to 64 features)
+# better, and Fashion-MNIST (784) much worse; see the class docstring.
+AUTO_MAX_FEW_FEATURES = 200
+
 
 class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     """Impute missing values with a denoising autoencoder.
@@ -47,16 +52,20 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         or, if True, kept with their missing entries filled with 0 (the
         network has nothing to learn them from).
 
-    hidden_layer_sizes : int or tuple of int, default=(256,)
+    hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Widths of the encoder's layers; the decoder mirrors them. Ignored
-        when ``model`` is given. One wide layer imputed best of those tried
-        on Fashion-MNIST (RMSE 0.115 against 0.127 for (128, 64, 32)).
+        when ``model`` is given. "auto" is ``(512, 256)`` for data with up
+        to 200 features and ``(256,)`` above: see ``noise_factor``.
 
-    noise_factor : float, default=0.1
+    noise_factor : float or "auto", default="auto"
         Fraction of the observed entries hidden by masking noise in every
-        training batch, on top of the missing ones. With 20% missing, 0.1
-        imputed Fashion-MNIST much better than 0.2 or 0.3; digits impute a
-        little better with 0.2.
+        training batch, on top of the missing ones. "auto" is 0.3 for data
+        with up to 200 features and 0.1 above. With 20% missing, the deeper
+        network with heavier masking imputed each of breast_cancer (30
+        features), wine (13), diabetes (10) and digits (64) better than one
+        layer of 256 with 0.1 (digits: RMSE 0.138 against 0.159), while on
+        Fashion-MNIST's 784 pixels it imputed much worse (0.169 against
+        0.119 on 5,000 images); no setting tried was best on both.
 
     corrupted_loss_weight : float, default=5.0
         Weight, in the training loss, of the entries the masking noise hid,
@@ -89,6 +98,12 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     ----------
     autoencoder_ : DenoisingAutoencoderTransformer
         The fitted autoencoder, on the scaled data.
+
+    hidden_layer_sizes_ : int or tuple of int
+        The encoder's widths trained with, ``hidden_layer_sizes`` resolved.
+
+    noise_factor_ : float
+        The masking fraction trained with, ``noise_factor`` resolved.
 
     data_min_ : ndarray of shape (`n_features_in_`,)
         Each feature's smallest observed value during :term:`fit`.
@@ -143,8 +158,9 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         "hidden_layer_sizes": [
             "array-like",
             Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
         ],
-        "noise_factor": [Interval(Real, 0, 1, closed="left")],
+        "noise_factor": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "corrupted_loss_weight": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [
@@ -163,8 +179,8 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         missing_values=np.nan,
         add_indicator=False,
         keep_empty_features=False,
-        hidden_layer_sizes=(256,),
-        noise_factor=0.1,
+        hidden_layer_sizes="auto",
+        noise_factor="auto",
         corrupted_loss_weight=5.0,
         epochs="auto",
         batch_size="auto",
@@ -204,7 +220,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         """
         X = self._validate(X, reset=True)
         self._set_scale_and_indicator(X)
-        self.autoencoder_ = self._new_autoencoder().fit(self._scaled(X))
+        self._set_autoencoder(self._new_autoencoder().fit(self._scaled(X)))
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -253,8 +269,14 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             if not first_call:
                 autoencoder.set_params(**before)
             raise
-        self.autoencoder_ = autoencoder
+        self._set_autoencoder(autoencoder)
         return self
+
+    def _set_autoencoder(self, autoencoder):
+        """Keep the trained ``autoencoder`` and the settings it trained with."""
+        self.autoencoder_ = autoencoder
+        self.hidden_layer_sizes_ = autoencoder.hidden_layer_sizes
+        self.noise_factor_ = autoencoder.noise_factor
 
     def _set_scale_and_indicator(self, X):
         """Set ``data_min_``, ``data_range_``, ``empty_features_`` and
@@ -273,10 +295,17 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             self.indicator_ = MissingIndicator(error_on_new=False).fit(X)
 
     def _autoencoder_params(self):
+        """The autoencoder's parameters, "auto" resolved by the data's width."""
+        few_features = self.n_features_in_ <= AUTO_MAX_FEW_FEATURES
+        hidden_layer_sizes, noise_factor = self.hidden_layer_sizes, self.noise_factor
+        if isinstance(hidden_layer_sizes, str):  # "auto"
+            hidden_layer_sizes = (512, 256) if few_features else (256,)
+        if isinstance(noise_factor, str):
+            noise_factor = 0.3 if few_features else 0.1
         return {
-            "hidden_layer_sizes": self.hidden_layer_sizes,
+            "hidden_layer_sizes": hidden_layer_sizes,
             "noise": "masking",
-            "noise_factor": self.noise_factor,
+            "noise_factor": noise_factor,
             "corrupted_loss_weight": self.corrupted_loss_weight,
             "epochs": self.epochs,
             "batch_size": self.batch_size,

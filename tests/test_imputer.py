@@ -179,9 +179,30 @@ def test_partial_fit_reads_the_noise_and_refuses_a_new_network(holes):
     with pytest.raises(ValueError, match="hidden_layer_sizes"):
         imputer.partial_fit(X_missing)
     assert imputer.autoencoder_.hidden_layer_sizes == (8,)
+    assert (imputer.hidden_layer_sizes_, imputer.noise_factor_) == ((8,), 0.3)
     assert imputer.autoencoder_.n_iter_ == 2
     with pytest.raises(ValueError, match="features"):
         imputer.set_params(hidden_layer_sizes=(8,)).partial_fit(X_missing[:, :10])
+
+
+@pytest.mark.parametrize(
+    "n_features, hidden_layer_sizes, noise_factor",
+    [(200, (512, 256), 0.3), (201, (256,), 0.1)],
+)
+def test_auto_settings_follow_the_number_of_features(
+    n_features, hidden_layer_sizes, noise_factor
+):
+    X = np.random.RandomState(0).rand(20, n_features)
+    X[::3, 0] = np.nan
+    imputer = DenoisingAutoencoderImputer(epochs=1, random_state=0).fit(X)
+    assert imputer.hidden_layer_sizes_ == hidden_layer_sizes
+    assert imputer.noise_factor_ == noise_factor
+    assert imputer.autoencoder_.hidden_layer_sizes == hidden_layer_sizes
+    assert imputer.autoencoder_.noise_factor == noise_factor
+    # Values given are used as they are; "auto" stays in get_params.
+    imputer.set_params(hidden_layer_sizes=(8,), noise_factor=0.2).fit(X)
+    assert (imputer.hidden_layer_sizes_, imputer.noise_factor_) == ((8,), 0.2)
+    assert DenoisingAutoencoderImputer().get_params()["noise_factor"] == "auto"
 
 
 def test_fits_in_threads_equal_a_fit_alone(holes):
