@@ -16,9 +16,10 @@ from sklearn.utils.validation import (
 
 from ._transformer import DenoisingAutoencoderTransformer
 
-# "auto" trains a deeper network with heavier masking on data with up to this
-# many features: it imputed every small dataset measured (10 to 64 features)
-# better, and Fashion-MNIST (784) much worse; see the class docstring.
+# "auto" trains a deeper network with heavier masking and no emphasis on data
+# with up to this many features: it imputed the small datasets measured (10
+# to 64 features) better, and Fashion-MNIST (784) much worse; see the class
+# docstring.
 AUTO_MAX_FEW_FEATURES = 200
 
 
@@ -55,25 +56,21 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Widths of the encoder's layers; the decoder mirrors them. Ignored
         when ``model`` is given. "auto" is ``(512, 256)`` for data with up
-        to 200 features and ``(256,)`` above: see ``noise_factor``.
+        to 200 features and ``(256,)`` above (see Notes).
 
     noise_factor : float or "auto", default="auto"
         Fraction of the observed entries hidden by masking noise in every
         training batch, on top of the missing ones. "auto" is 0.3 for data
-        with up to 200 features and 0.1 above. With 20% missing, the deeper
-        network with heavier masking imputed each of breast_cancer (30
-        features), wine (13), diabetes (10) and digits (64) better than one
-        layer of 256 with 0.1 (digits: RMSE 0.138 against 0.159), while on
-        Fashion-MNIST's 784 pixels it imputed much worse (0.169 against
-        0.119 on 5,000 images); no setting tried was best on both.
+        with up to 200 features and 0.1 above (see Notes).
 
-    corrupted_loss_weight : float, default=5.0
+    corrupted_loss_weight : float or "auto", default="auto"
         Weight, in the training loss, of the entries the masking noise hid,
         relative to the observed entries the network sees (see
-        :class:`DenoisingAutoencoderTransformer`): the network is trained
-        mostly to put back hidden entries, which is what imputing asks. 5
-        imputed Fashion-MNIST better than 1 or 10; on digits, 5 and 10 both
-        imputed much better than 1.
+        :class:`DenoisingAutoencoderTransformer`): above 1, the network is
+        trained mostly to put back hidden entries, which is what imputing
+        asks. "auto" is 1 for data with up to 200 features and 5 above (see
+        Notes). With masking 0.1, 5 imputed Fashion-MNIST better than 1 or
+        10.
 
     epochs : int or "auto", default="auto"
         As in :class:`DenoisingAutoencoderTransformer`: "auto" trains for
@@ -104,6 +101,10 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
 
     noise_factor_ : float
         The masking fraction trained with, ``noise_factor`` resolved.
+
+    corrupted_loss_weight_ : float
+        The weight of the hidden entries trained with,
+        ``corrupted_loss_weight`` resolved.
 
     data_min_ : ndarray of shape (`n_features_in_`,)
         Each feature's smallest observed value during :term:`fit`.
@@ -161,7 +162,10 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             StrOptions({"auto"}),
         ],
         "noise_factor": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
-        "corrupted_loss_weight": [Interval(Real, 0, None, closed="neither")],
+        "corrupted_loss_weight": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+        ],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [
             Interval(Integral, 1, None, closed="left"),
@@ -181,7 +185,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         keep_empty_features=False,
         hidden_layer_sizes="auto",
         noise_factor="auto",
-        corrupted_loss_weight=5.0,
+        corrupted_loss_weight="auto",
         epochs="auto",
         batch_size="auto",
         learning_rate=2e-3,
@@ -277,6 +281,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         self.autoencoder_ = autoencoder
         self.hidden_layer_sizes_ = autoencoder.hidden_layer_sizes
         self.noise_factor_ = autoencoder.noise_factor
+        self.corrupted_loss_weight_ = autoencoder.corrupted_loss_weight
 
     def _set_scale_and_indicator(self, X):
         """Set ``data_min_``, ``data_range_``, ``empty_features_`` and
@@ -297,16 +302,20 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     def _autoencoder_params(self):
         """The autoencoder's parameters, "auto" resolved by the data's width."""
         few_features = self.n_features_in_ <= AUTO_MAX_FEW_FEATURES
-        hidden_layer_sizes, noise_factor = self.hidden_layer_sizes, self.noise_factor
+        hidden_layer_sizes = self.hidden_layer_sizes
         if isinstance(hidden_layer_sizes, str):  # "auto"
             hidden_layer_sizes = (512, 256) if few_features else (256,)
+        noise_factor = self.noise_factor
         if isinstance(noise_factor, str):
             noise_factor = 0.3 if few_features else 0.1
+        weight = self.corrupted_loss_weight
+        if isinstance(weight, str):
+            weight = 1.0 if few_features else 5.0
         return {
             "hidden_layer_sizes": hidden_layer_sizes,
             "noise": "masking",
             "noise_factor": noise_factor,
-            "corrupted_loss_weight": self.corrupted_loss_weight,
+            "corrupted_loss_weight": weight,
             "epochs": self.epochs,
             "batch_size": self.batch_size,
             "learning_rate": self.learning_rate,
