@@ -123,11 +123,14 @@ def test_emphasizing_the_hidden_entries_imputes_better(holes):
     X, X_missing, missing = holes
 
     def rmse(weight):
-        imputer = DenoisingAutoencoderImputer(**FAST, corrupted_loss_weight=weight)
+        imputer = DenoisingAutoencoderImputer(
+            **FAST, noise_factor=0.1, corrupted_loss_weight=weight
+        )
         filled = imputer.fit_transform(X_missing)[missing]
         return np.sqrt(np.mean((filled - X[missing]) ** 2))
 
-    # The default, 5, against the plain denoising loss (3.33 against 3.42).
+    # With light masking ("auto" on wide data), 5 (its "auto" weight there)
+    # against the plain denoising loss (3.33 against 3.42).
     assert rmse(5.0) < rmse(1.0)
 
 
@@ -186,11 +189,11 @@ def test_partial_fit_reads_the_noise_and_refuses_a_new_network(holes):
 
 
 @pytest.mark.parametrize(
-    "n_features, hidden_layer_sizes, noise_factor",
-    [(200, (512, 256), 0.3), (201, (256,), 0.1)],
+    "n_features, hidden_layer_sizes, noise_factor, weight",
+    [(200, (512, 256), 0.3, 1.0), (201, (256,), 0.1, 5.0)],
 )
 def test_auto_settings_follow_the_number_of_features(
-    n_features, hidden_layer_sizes, noise_factor
+    n_features, hidden_layer_sizes, noise_factor, weight
 ):
     X = np.random.RandomState(0).rand(20, n_features)
     X[::3, 0] = np.nan
@@ -199,9 +202,15 @@ def test_auto_settings_follow_the_number_of_features(
     assert imputer.noise_factor_ == noise_factor
     assert imputer.autoencoder_.hidden_layer_sizes == hidden_layer_sizes
     assert imputer.autoencoder_.noise_factor == noise_factor
+    assert imputer.corrupted_loss_weight_ == weight
+    assert imputer.autoencoder_.corrupted_loss_weight == weight
     # Values given are used as they are; "auto" stays in get_params.
-    imputer.set_params(hidden_layer_sizes=(8,), noise_factor=0.2).fit(X)
+    imputer.set_params(
+        hidden_layer_sizes=(8,), noise_factor=0.2, corrupted_loss_weight=2.0
+    ).fit(X)
+    assert imputer.hidden_layer_sizes_ == imputer.autoencoder_.hidden_layer_sizes
     assert (imputer.hidden_layer_sizes_, imputer.noise_factor_) == ((8,), 0.2)
+    assert imputer.autoencoder_.corrupted_loss_weight == 2.0
     assert DenoisingAutoencoderImputer().get_params()["noise_factor"] == "auto"
 
 
