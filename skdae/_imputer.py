@@ -31,9 +31,11 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     construction. The data are scaled to [0, 1] per feature (from the
     observed values), the autoencoder is trained on them with the missing
     entries hidden from its input and left out of its loss, plus masking
-    noise on the observed ones, whose hidden entries weigh more in the loss
-    than the visible ones, and :meth:`transform` fills each missing entry
-    with its reconstruction. Observed entries are returned unchanged.
+    noise on the observed ones (whose hidden entries may weigh more in the
+    loss than the visible ones), and :meth:`transform` fills each missing
+    entry with its reconstruction. Observed entries are returned unchanged.
+    The network, the masking and that weight follow the number of features
+    unless given (see Notes).
 
     Read more in the :ref:`User Guide <missing-values>`.
 
