@@ -21,6 +21,12 @@ from ._transformer import DenoisingAutoencoderTransformer
 # to 64 features) better, and Fashion-MNIST (784) much worse; see the class
 # docstring.
 AUTO_MAX_FEW_FEATURES = 200
+# What "auto" resolves to: (up to AUTO_MAX_FEW_FEATURES features, above).
+_AUTO_SETTINGS = {
+    "hidden_layer_sizes": ((512, 256), (256,)),
+    "noise_factor": (0.3, 0.1),
+    "corrupted_loss_weight": (1.0, 5.0),
+}
 
 
 class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
@@ -315,21 +321,14 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
 
     def _autoencoder_params(self):
         """The autoencoder's parameters, "auto" resolved by the data's width."""
-        few_features = self.n_features_in_ <= AUTO_MAX_FEW_FEATURES
-        hidden_layer_sizes = self.hidden_layer_sizes
-        if isinstance(hidden_layer_sizes, str):  # "auto"
-            hidden_layer_sizes = (512, 256) if few_features else (256,)
-        noise_factor = self.noise_factor
-        if isinstance(noise_factor, str):
-            noise_factor = 0.3 if few_features else 0.1
-        weight = self.corrupted_loss_weight
-        if isinstance(weight, str):
-            weight = 1.0 if few_features else 5.0
+        which = 0 if self.n_features_in_ <= AUTO_MAX_FEW_FEATURES else 1
+        resolved = {}
+        for name, settings in _AUTO_SETTINGS.items():
+            value = getattr(self, name)  # "auto" is the only str allowed
+            resolved[name] = settings[which] if isinstance(value, str) else value
         return {
-            "hidden_layer_sizes": hidden_layer_sizes,
+            **resolved,
             "noise": "masking",
-            "noise_factor": noise_factor,
-            "corrupted_loss_weight": weight,
             "epochs": self.epochs,
             "batch_size": self.batch_size,
             "learning_rate": self.learning_rate,

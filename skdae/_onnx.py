@@ -267,12 +267,8 @@ def to_onnx(estimator, X_sample, **kwargs):
 
 def _output_width(estimator):
     if isinstance(estimator, DenoisingAutoencoderImputer):
-        indicator = estimator.indicator_
-        extra = 0 if indicator is None else len(indicator.features_)
-        kept = estimator.n_features_in_
-        if not estimator.keep_empty_features:
-            kept -= int(estimator.empty_features_.sum())
-        return kept + extra
+        # The kept features and the indicator's columns, as transform does.
+        return len(estimator.get_feature_names_out())
     return estimator._n_features_out
 
 
