@@ -6,8 +6,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.impute import MissingIndicator
+from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._mask import _get_mask
 from sklearn.utils._param_validation import Interval, MissingValues, StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_is_fitted,
@@ -27,6 +29,24 @@ _AUTO_SETTINGS = {
     "noise_factor": (0.3, 0.1),
     "corrupted_loss_weight": (1.0, 5.0),
 }
+
+
+# n_neighbors=k looks for each missing entry's k donors among this many times
+# k nearest training rows.
+NEIGHBOR_POOL = 4
+# Rows of neighbours' values gathered at once, in float64 entries.
+_GATHER_BUDGET = 2**24
+
+
+def _without_neighbors(imputer):
+    """``partial_fit`` is available only with ``n_neighbors=None``."""
+    if imputer.n_neighbors is not None:
+        raise AttributeError(
+            "partial_fit cannot keep the training rows that n_neighbors "
+            f"fills from (n_neighbors={imputer.n_neighbors}): use fit, or "
+            "n_neighbors=None."
+        )
+    return True
 
 
 class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
@@ -60,6 +80,19 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         during :term:`fit` are dropped from the output of :meth:`transform`,
         or, if True, kept with their missing entries filled with 0 (the
         network has nothing to learn them from).
+
+    n_neighbors : int or None, default=None
+        If None, each missing entry is filled with the autoencoder's
+        reconstruction. If an int, with the mean of that feature's observed
+        values in the ``n_neighbors`` nearest training rows that observe it:
+        real values, as :class:`~sklearn.impute.KNNImputer` fills, from
+        neighbours found by the Euclidean distance between rows completed by
+        the autoencoder (scaled to [0, 1] per feature) instead of between
+        their observed entries. The donors are looked for among the
+        ``4 * n_neighbors`` nearest training rows; an entry none of them
+        observes keeps the reconstruction. The imputer then keeps the
+        training rows (``donors_``), as ``KNNImputer`` does, and cannot be
+        trained with :meth:`partial_fit`. See Notes for when it helps.
 
     hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Widths of the encoder's layers; the decoder mirrors them. Ignored
@@ -128,6 +161,14 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     indicator_ : MissingIndicator or None
         The indicator of ``add_indicator=True``.
 
+    neighbors_ : NearestNeighbors or None
+        With ``n_neighbors``, the training rows completed by the
+        autoencoder and scaled, searched for donors; otherwise None.
+
+    donors_ : ndarray of shape (n_samples, `n_features_in_`) or None
+        With ``n_neighbors``, the training rows, NaN where missing, whose
+        observed values fill the missing entries; otherwise None.
+
     n_features_in_ : int
         Number of features seen during :term:`fit`.
 
@@ -176,6 +217,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         "missing_values": [MissingValues()],
         "add_indicator": ["boolean"],
         "keep_empty_features": ["boolean"],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left"), None],
         "hidden_layer_sizes": [
             "array-like",
             Interval(Integral, 1, None, closed="left"),
@@ -203,6 +245,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         missing_values=np.nan,
         add_indicator=False,
         keep_empty_features=False,
+        n_neighbors=None,
         hidden_layer_sizes="auto",
         noise_factor="auto",
         corrupted_loss_weight="auto",
@@ -216,6 +259,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         self.missing_values = missing_values
         self.add_indicator = add_indicator
         self.keep_empty_features = keep_empty_features
+        self.n_neighbors = n_neighbors
         self.hidden_layer_sizes = hidden_layer_sizes
         self.noise_factor = noise_factor
         self.corrupted_loss_weight = corrupted_loss_weight
@@ -245,8 +289,14 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         X = self._validate(X, reset=True)
         self._set_scale_and_indicator(X)
         self._set_autoencoder(self._new_autoencoder().fit(self._scaled(X)))
+        if self.n_neighbors is not None:
+            pool = min(NEIGHBOR_POOL * self.n_neighbors, X.shape[0])
+            completed = self._scaled(self._filled(X))
+            self.neighbors_ = NearestNeighbors(n_neighbors=pool).fit(completed)
+            self.donors_ = X
         return self
 
+    @available_if(_without_neighbors)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
         """Train the autoencoder for one epoch on ``X``, continuing.
@@ -297,8 +347,11 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         return self
 
     def _set_autoencoder(self, autoencoder):
-        """Keep the trained ``autoencoder`` and the settings it trained with."""
+        """Keep the trained ``autoencoder`` and the settings it trained with;
+        no neighbours yet."""
         self.autoencoder_ = autoencoder
+        self.neighbors_ = None
+        self.donors_ = None
         self.hidden_layer_sizes_ = autoencoder.hidden_layer_sizes
         self.noise_factor_ = autoencoder.noise_factor
         self.corrupted_loss_weight_ = autoencoder.corrupted_loss_weight
@@ -357,16 +410,48 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        missing = np.isnan(X)
-        reconstruction = self.autoencoder_.transform(self._scaled(X))
-        fills = reconstruction * self.data_range_ + self.data_min_
-        fills[:, self.empty_features_] = 0.0
-        filled = np.where(missing, fills, X)
+        filled = self._filled(X)
+        if self.neighbors_ is not None and self.n_neighbors is not None:
+            filled = self._neighbors_filled(X, filled)
         if not self.keep_empty_features:
             filled = filled[:, ~self.empty_features_]
         if self.indicator_ is not None:
             filled = np.hstack([filled, self.indicator_.transform(X)])
         return filled
+
+    def _filled(self, X):
+        """``X`` with its missing entries filled with the reconstruction
+        (0 for the empty features)."""
+        reconstruction = self.autoencoder_.transform(self._scaled(X))
+        fills = reconstruction * self.data_range_ + self.data_min_
+        fills[:, self.empty_features_] = 0.0
+        return np.where(np.isnan(X), fills, X)
+
+    def _neighbors_filled(self, X, filled):
+        """``filled`` with each missing entry of ``X`` replaced by the mean
+        of its ``n_neighbors`` nearest donors' observed values, where any of
+        the pool of nearest training rows observes it."""
+        missing = np.isnan(X)
+        pool = self.neighbors_.n_neighbors
+        out = filled.copy()
+        step = max(1, _GATHER_BUDGET // (pool * X.shape[1]))
+        for start in range(0, X.shape[0], step):
+            rows = slice(start, start + step)
+            if not missing[rows].any():
+                continue
+            nearest = self.neighbors_.kneighbors(
+                self._scaled(filled[rows]), return_distance=False
+            )
+            values = self.donors_[nearest]  # (rows, pool, features)
+            observed = ~np.isnan(values)
+            # The first n_neighbors observing donors, nearest first.
+            donor = observed & (np.cumsum(observed, axis=1) <= self.n_neighbors)
+            count = donor.sum(axis=1)
+            total = np.where(donor, values, 0.0).sum(axis=1)
+            found = missing[rows] & (count > 0)
+            block = out[rows]  # a view of out
+            block[found] = total[found] / count[found]
+        return out
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names: the input's, then the indicator's.

@@ -365,6 +365,12 @@ def _imputer_converter(scope, operator, container):
     from skl2onnx.common.data_types import DoubleTensorType
 
     imputer = operator.raw_operator
+    if imputer.neighbors_ is not None and imputer.n_neighbors is not None:
+        raise ValueError(
+            "ONNX export of DenoisingAutoencoderImputer needs "
+            f"n_neighbors=None, not {imputer.n_neighbors!r}: the neighbour "
+            "search over the training rows has no ONNX converter here."
+        )
     if not _is_nan(imputer.missing_values):
         raise ValueError(
             "ONNX export of DenoisingAutoencoderImputer needs "

@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks."""
 
+from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdae import (
@@ -58,6 +59,7 @@ FAST_IMPUTER = DenoisingAutoencoderImputer(
         USER_NETWORK,
         DenoisingAutoencoderImputer(),
         FAST_IMPUTER,
+        clone(FAST_IMPUTER).set_params(n_neighbors=2),
     ],
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
 )

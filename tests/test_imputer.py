@@ -242,3 +242,71 @@ def test_a_first_partial_fit_that_fails_leaves_it_unfitted(holes):
         imputer.partial_fit(holes[1][:50])
     with pytest.raises(NotFittedError):
         imputer.transform(holes[1][:5])
+
+
+@pytest.fixture(scope="module")
+def neighbour_imputer(holes):
+    return DenoisingAutoencoderImputer(**FAST, n_neighbors=5).fit(holes[1])
+
+
+def test_neighbours_fill_with_real_values_of_the_nearest_rows():
+    # Three well-separated prototypes, 20 copies each, with holes: every
+    # copy's nearest rows are its own prototype's, so n_neighbors fills are
+    # that prototype's values exactly, which the autoencoder alone (one
+    # epoch) does not reach.
+    rng = np.random.RandomState(0)
+    prototypes = rng.rand(3, 12)
+    X = np.repeat(prototypes, 20, axis=0)
+    missing = rng.rand(*X.shape) < 0.2
+    X_missing = np.where(missing, np.nan, X)
+    params = {"hidden_layer_sizes": (8,), "epochs": 1, "random_state": 0}
+    neighbours = DenoisingAutoencoderImputer(**params, n_neighbors=3)
+    np.testing.assert_allclose(neighbours.fit_transform(X_missing), X)
+    alone = DenoisingAutoencoderImputer(**params).fit_transform(X_missing)
+    assert not np.allclose(alone[missing], X[missing], atol=1e-3)
+
+
+def test_neighbours_keep_the_training_rows(neighbour_imputer, imputer, holes):
+    X, X_missing, missing = holes
+    np.testing.assert_array_equal(neighbour_imputer.donors_, X_missing)
+    assert neighbour_imputer.neighbors_.n_neighbors == 20  # 4 * n_neighbors
+    assert imputer.neighbors_ is None and imputer.donors_ is None
+    filled = neighbour_imputer.transform(X_missing)
+    np.testing.assert_array_equal(filled[~missing], X[~missing])
+    # Means of 5 observed values of digits, which are integers 0-16.
+    np.testing.assert_allclose(filled * 5, np.round(filled * 5), atol=1e-9)
+    # Same network as `imputer` (same seed): only the fills differ.
+    assert not np.array_equal(filled, imputer.transform(X_missing))
+
+
+def test_neighbours_leave_the_reconstruction_where_no_donor_observes(holes):
+    _, X_missing, _ = holes
+    X_missing = X_missing[:100].copy()
+    X_missing[:, 0] = np.nan  # an empty feature: no donor ever observes it
+    params = {**FAST, "keep_empty_features": True}
+    filled = DenoisingAutoencoderImputer(**params, n_neighbors=3).fit_transform(
+        X_missing
+    )
+    np.testing.assert_array_equal(filled[:, 0], 0.0)
+    # More neighbours than rows: every row is a candidate donor.
+    many = DenoisingAutoencoderImputer(**FAST, n_neighbors=500).fit(X_missing)
+    assert many.neighbors_.n_neighbors == 100
+    assert not np.isnan(many.transform(X_missing)).any()
+
+
+def test_neighbours_refuse_partial_fit(holes):
+    imputer = DenoisingAutoencoderImputer(**FAST, n_neighbors=5)
+    assert not hasattr(imputer, "partial_fit")
+    with pytest.raises(AttributeError, match="no attribute 'partial_fit'") as error:
+        imputer.partial_fit(holes[1])
+    assert "cannot keep the training rows" in str(error.value.__cause__)
+
+
+def test_neighbours_survive_skops(neighbour_imputer, holes, tmp_path):
+    X_missing = holes[1][:50]
+    expected = neighbour_imputer.transform(X_missing)
+    sio.dump(neighbour_imputer, tmp_path / "imputer.skops")
+    trusted = sio.get_untrusted_types(file=tmp_path / "imputer.skops")
+    assert all(name.startswith("skdae.") for name in trusted)
+    loaded = sio.load(tmp_path / "imputer.skops", trusted=trusted)
+    np.testing.assert_array_equal(loaded.transform(X_missing), expected)

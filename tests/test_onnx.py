@@ -265,6 +265,15 @@ def test_imputer_with_another_placeholder_is_refused(digits):
         to_onnx(imputer, X[:5])
 
 
+def test_imputer_with_neighbours_is_refused(digits):
+    X = with_holes(digits[0])
+    imputer = DenoisingAutoencoderImputer(
+        n_neighbors=3, hidden_layer_sizes=(8,), epochs=1, random_state=0
+    ).fit(X)
+    with pytest.raises(ValueError, match="n_neighbors=None, not 3"):
+        to_onnx(imputer, X[:5])
+
+
 @pytest.mark.parametrize(
     "estimator", [DenoisingAutoencoderTransformer(), DenoisingAutoencoderImputer()]
 )
