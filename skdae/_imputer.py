@@ -34,7 +34,7 @@ _AUTO_SETTINGS = {
 # n_neighbors=k looks for each missing entry's k donors among this many times
 # k nearest training rows.
 NEIGHBOR_POOL = 4
-# Rows of neighbours' values gathered at once, in float64 entries.
+# The most neighbours' values gathered at once, in float64 entries (128 MiB).
 _GATHER_BUDGET = 2**24
 
 
@@ -196,9 +196,12 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     The autoencoder pays off where features are many and redundant (images,
     spectra): on Fashion-MNIST it imputes better than ``KNNImputer``. On
     small tabular data it is mixed: ``IterativeImputer`` imputed
-    breast_cancer and diabetes better, and ``KNNImputer`` makes a better
-    front end for a classifier on digits with holes; see "When does it
-    help?" in the documentation.
+    breast_cancer and diabetes better. In front of a classifier on digits
+    with holes, ``KNNImputer``'s fills scored better than the
+    reconstruction (0.923 against 0.921), and ``n_neighbors=5`` better than
+    both (0.929), though its fills were further from the truth on every
+    dataset measured but wine: use it in front of a classifier, and the
+    default to impute. See "When does it help?" in the documentation.
 
     Examples
     --------
@@ -293,7 +296,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             pool = min(NEIGHBOR_POOL * self.n_neighbors, X.shape[0])
             completed = self._scaled(self._filled(X))
             self.neighbors_ = NearestNeighbors(n_neighbors=pool).fit(completed)
-            self.donors_ = X
+            self.donors_ = X.copy()  # X may be the caller's array
         return self
 
     @available_if(_without_neighbors)

@@ -9,7 +9,7 @@ from sklearn.impute import KNNImputer, SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from skdae import DenoisingAutoencoderImputer
+from skdae import DenoisingAutoencoderImputer, _imputer
 
 FAST = {"hidden_layer_sizes": (32, 16), "epochs": 20, "random_state": 0}
 
@@ -310,3 +310,12 @@ def test_neighbours_survive_skops(neighbour_imputer, holes, tmp_path):
     assert all(name.startswith("skdae.") for name in trusted)
     loaded = sio.load(tmp_path / "imputer.skops", trusted=trusted)
     np.testing.assert_array_equal(loaded.transform(X_missing), expected)
+
+
+def test_neighbours_gathered_in_chunks_fill_the_same(
+    neighbour_imputer, holes, monkeypatch
+):
+    X_missing = holes[1][:60]
+    expected = neighbour_imputer.transform(X_missing)
+    monkeypatch.setattr(_imputer, "_GATHER_BUDGET", 7 * 20 * 64)  # 7 rows
+    np.testing.assert_array_equal(neighbour_imputer.transform(X_missing), expected)

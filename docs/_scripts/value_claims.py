@@ -92,6 +92,7 @@ def check_impute(path=IMPUTE):
     seconds = {k: v["seconds"] for k, v in rmse["fashion_mnist_10k"].items()}
     wide = "skdae, (256,), masking 0.1, weight 5"
     narrow = "skdae, (512, 256), masking 0.3, weight 1"
+    neighbours = "skdae, n_neighbors=5"
     # "on Fashion-MNIST it imputes better than KNNImputer(5) in under a third
     # of its time"
     assert fashion["skdae"] < fashion["KNN(5)"]
@@ -109,18 +110,36 @@ def check_impute(path=IMPUTE):
         assert row["skdae"] < row["KNN(5)"], name
         assert (row["skdae"] < row[wide]) == (name != "diabetes"), name
         assert (row["skdae, weight 5"] < row["skdae"]) == (name == "diabetes"), name
-    # "KNNImputer is the best front end, 0.2 points ahead of this imputer
-    # (which is ahead of IterativeImputer)"
+    # "the reconstruction is 0.2 points behind KNNImputer on the mean ... and
+    # both are well ahead of IterativeImputer. With n_neighbors=5 the imputer
+    # is the best front end: 0.929 against KNNImputer's 0.923, ahead on all
+    # three draws, and about as accurate as the classifier on the complete
+    # data (0.928)"; the docstring's "(0.923 against 0.921)".
     # Downstream accuracies are means over three draws of the holes.
     downstream = dict(results["downstream"])
     complete = downstream.pop("complete data")
     spread = {label: row["draws"] for label, row in downstream.items()}
     downstream = {label: row["mean"] for label, row in downstream.items()}
-    assert max(downstream, key=downstream.get) == "KNN(5)"
+    assert max(downstream, key=downstream.get) == neighbours
+    others = {k: v for k, v in downstream.items() if k != neighbours}
+    assert max(others, key=others.get) == "KNN(5)"
     gap = downstream["KNN(5)"] - downstream["skdae"]
     assert round(100 * gap, 1) == 0.2, gap
     assert downstream["skdae"] > max(downstream["iterative"], downstream["mean"])
-    assert complete >= downstream["KNN(5)"]
+    assert all(n > k for n, k in zip(spread[neighbours], spread["KNN(5)"], strict=True))
+    found = tuple(
+        round(downstream[label], 3) for label in (neighbours, "KNN(5)", "skdae")
+    )
+    assert found == (0.929, 0.923, 0.921), found
+    assert round(complete, 3) == 0.928
+    assert abs(downstream[neighbours] - complete) < 0.002
+    # "Their error is larger on most data (better than the reconstruction on
+    # wine only, and worse on breast_cancer, diabetes, digits and
+    # Fashion-MNIST)"
+    for name in ("breast_cancer", "wine", "diabetes", "digits", "fashion_mnist_10k"):
+        row = rmse[name]
+        better = row[neighbours]["rmse"] < row["skdae"]["rmse"]
+        assert better == (name == "wine"), name
     # "KNNImputer's from 0.919 to 0.925 over three draws of the holes"
     found = (round(min(spread["KNN(5)"]), 3), round(max(spread["KNN(5)"]), 3))
     assert found == (0.919, 0.925), found
@@ -141,17 +160,28 @@ def check_impute(path=IMPUTE):
     assert found == (0.132, 0.159, 0.921, 0.910, 0.164, 0.113, 0.114), found
     # "a logistic regression trained on the complete digits scores 0.929 on
     # test rows that KNNImputer filled and 0.924 on rows that the
-    # autoencoder filled, although the autoencoder's fills are closer to the
+    # autoencoder filled, although the reconstruction is closer to the
     # truth on both the strokes (RMSE 0.202 against 0.210) and the
-    # background (0.080 against 0.095)"; "ahead on two draws of the holes,
-    # level on the third"
-    knn, dae = (results["diagnosis"][label] for label in ("KNN(5)", "skdae"))
+    # background (0.080 against 0.095)"; "Fills from neighbours found
+    # through the autoencoder score 0.933 with that classifier, with about the
+    # reconstruction's error on these folds (strokes 0.201 against 0.202, and
+    # 0.080 on the background for both)";
+    # "behind on two draws of the holes, level on the third"
+    knn, dae, near = (
+        results["diagnosis"][label] for label in ("KNN(5)", "skdae", neighbours)
+    )
     found = tuple(
         round(row[key], 3)
         for key in ("complete-data classifier", "rmse strokes", "rmse background")
         for row in (knn, dae)
     )
     assert found == (0.929, 0.924, 0.210, 0.202, 0.095, 0.080), found
+    found = tuple(
+        round(near[key], 3)
+        for key in ("complete-data classifier", "rmse strokes", "rmse background")
+    )
+    assert found == (0.933, 0.201, 0.080), found
+    assert round(dae["rmse background"], 3) == round(near["rmse background"], 3)
     ahead = [
         round(k, 3) > round(d, 3)
         for k, d in zip(spread["KNN(5)"], spread["skdae"], strict=True)
@@ -161,7 +191,7 @@ def check_impute(path=IMPUTE):
         for k, d in zip(spread["KNN(5)"], spread["skdae"], strict=True)
     ]
     assert sum(ahead) == 2 and sum(level) == 1, (ahead, level)
-    # "at about four times the time (digits: 13.4 s against 3.1 s)"
+    # "at about four times the time (digits: 13.3 s against 3.5 s)"
     digits_seconds = (
         rmse["digits"]["skdae"]["seconds"],
         rmse["digits"][wide]["seconds"],
