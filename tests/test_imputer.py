@@ -283,15 +283,23 @@ def test_neighbours_leave_the_reconstruction_where_no_donor_observes(holes):
     _, X_missing, _ = holes
     X_missing = X_missing[:100].copy()
     X_missing[:, 0] = np.nan  # an empty feature: no donor ever observes it
+    X_missing[1:, 5] = np.nan  # a feature only row 0 observes
+    X_missing[0, 5] = 7.0
     params = {**FAST, "keep_empty_features": True}
-    filled = DenoisingAutoencoderImputer(**params, n_neighbors=3).fit_transform(
-        X_missing
-    )
+    neighbours = DenoisingAutoencoderImputer(**params, n_neighbors=3)
+    filled = neighbours.fit_transform(X_missing)
+    # The same network without neighbours: n_neighbors does not change it.
+    alone = DenoisingAutoencoderImputer(**params).fit_transform(X_missing)
     np.testing.assert_array_equal(filled[:, 0], 0.0)
+    # Rows with row 0 among their 12 nearest take its value; the others
+    # keep the reconstruction.
+    found = filled[1:, 5] == 7.0
+    np.testing.assert_array_equal(filled[1:, 5][~found], alone[1:, 5][~found])
+    assert 0 < found.sum() < 99
     # More neighbours than rows: every row is a candidate donor.
-    many = DenoisingAutoencoderImputer(**FAST, n_neighbors=500).fit(X_missing)
+    many = DenoisingAutoencoderImputer(**params, n_neighbors=500).fit(X_missing)
     assert many.neighbors_.n_neighbors == 100
-    assert not np.isnan(many.transform(X_missing)).any()
+    np.testing.assert_array_equal(many.transform(X_missing)[:, 5], 7.0)
 
 
 def test_neighbours_refuse_partial_fit(holes):
