@@ -416,13 +416,18 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         filled = self._filled(X)
-        if self.neighbors_ is not None and self.n_neighbors is not None:
+        if self._fills_from_neighbors():
             filled = self._neighbors_filled(X, filled)
         if not self.keep_empty_features:
             filled = filled[:, ~self.empty_features_]
         if self.indicator_ is not None:
             filled = np.hstack([filled, self.indicator_.transform(X)])
         return filled
+
+    def _fills_from_neighbors(self):
+        """Whether :meth:`transform` fills from the neighbours: fitted with
+        ``n_neighbors`` and not set to None since."""
+        return self.neighbors_ is not None and self.n_neighbors is not None
 
     def _filled(self, X):
         """``X`` with its missing entries filled with the reconstruction

@@ -365,7 +365,7 @@ def _imputer_converter(scope, operator, container):
     from skl2onnx.common.data_types import DoubleTensorType
 
     imputer = operator.raw_operator
-    if imputer.neighbors_ is not None and imputer.n_neighbors is not None:
+    if imputer._fills_from_neighbors():
         raise ValueError(
             "ONNX export of DenoisingAutoencoderImputer needs "
             f"n_neighbors=None, not {imputer.n_neighbors!r}: the neighbour "
