@@ -169,30 +169,23 @@ def check_impute(path=IMPUTE):
     # reconstruction's error on these folds (strokes 0.201 against 0.202, and
     # 0.080 on the background for both)";
     # "behind on two draws of the holes, level on the third"
-    knn, dae, near = (
-        results["diagnosis"][label] for label in ("KNN(5)", "skdae", neighbours)
-    )
-    found = tuple(
-        round(row[key], 3)
-        for key in ("complete-data classifier", "rmse strokes", "rmse background")
-        for row in (knn, dae)
-    )
-    assert found == (0.929, 0.924, 0.210, 0.202, 0.095, 0.080), found
-    found = tuple(
-        round(near[key], 3)
-        for key in ("complete-data classifier", "rmse strokes", "rmse background")
-    )
-    assert found == (0.933, 0.201, 0.080), found
-    assert round(dae["rmse background"], 3) == round(near["rmse background"], 3)
-    ahead = [
-        round(k, 3) > round(d, 3)
+    keys = ("complete-data classifier", "rmse strokes", "rmse background")
+    found = {
+        label: tuple(round(row[key], 3) for key in keys)
+        for label, row in results["diagnosis"].items()
+    }
+    assert found == {
+        "KNN(5)": (0.929, 0.210, 0.095),
+        "skdae": (0.924, 0.202, 0.080),
+        neighbours: (0.933, 0.201, 0.080),
+    }, found
+    pairs = [
+        (round(k, 3), round(d, 3))
         for k, d in zip(spread["KNN(5)"], spread["skdae"], strict=True)
     ]
-    level = [
-        round(k, 3) == round(d, 3)
-        for k, d in zip(spread["KNN(5)"], spread["skdae"], strict=True)
-    ]
-    assert sum(ahead) == 2 and sum(level) == 1, (ahead, level)
+    ahead = sum(k > d for k, d in pairs)
+    level = sum(k == d for k, d in pairs)
+    assert ahead == 2 and level == 1, pairs
     # "at about four times the time (digits: 13.3 s against 3.5 s)"
     digits_seconds = (
         rmse["digits"]["skdae"]["seconds"],
