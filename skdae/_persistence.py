@@ -17,6 +17,7 @@ bit for bit. Importing this module imports Keras; reach it through
 :func:`skdae._backend.keras_side`, which imports TensorFlow quietly.
 """
 
+import copy
 import json
 from numbers import Integral, Real
 
@@ -82,12 +83,99 @@ def rebuild_network(state, architecture):
         config = json.loads(state["config"])
         config.pop("compile_config", None)
         check_network_config(config)
+        # The shapes first, with no memory spent on them: a file's sizes are
+        # checked against its arrays before any variable is allocated.
+        _check_shapes(_deferred_shapes(config), state, "network configuration")
         model = keras.saving.deserialize_keras_object(config, safe_mode=True)
         model = compiled(model, optimizer, 1e-3, loss)
     else:
-        model = build_autoencoder(**check_dense_architecture(architecture), seed=0)
+        arguments = check_dense_architecture(architecture)
+        _check_dense_widths(arguments, state)
+        _check_shapes(_dense_shapes(arguments), state, "hidden_layer_sizes")
+        model = build_autoencoder(**arguments, seed=0)
     assign_network(model, state)
     return model
+
+
+def _deferred_shapes(config):
+    """The shapes of the variables of the model ``config`` describes.
+
+    The model is built in a :class:`keras.StatelessScope` that leaves its
+    variables uninitialized: Keras knows their shapes but has allocated no
+    memory for them. The model is then dropped, uninitialized.
+    """
+    from keras.src.backend.common import global_state
+
+    pending = global_state.get_global_attribute("uninitialized_variables") or []
+    before = {id(v) for v in pending}
+    try:
+        with keras.StatelessScope(initialize_variables=False):
+            model = keras.saving.deserialize_keras_object(
+                copy.deepcopy(config),  # Keras consumes the dict it reads
+                safe_mode=True,
+            )
+            shapes = [tuple(v.shape) for v in model.variables]
+    except Exception as error:  # the rebuild fails: whatever Keras says
+        raise ValueError(
+            "The saved network configuration cannot be rebuilt: the file was "
+            f"altered or saved by an incompatible version ({error})"
+        ) from None
+    finally:
+        # Forget the probe's variables, so that no later scope allocates them.
+        pending = global_state.get_global_attribute("uninitialized_variables")
+        if pending:
+            global_state.set_global_attribute(
+                "uninitialized_variables",
+                [v for v in pending if id(v) in before],
+            )
+    return shapes
+
+
+def _dense_shapes(arguments):
+    """The variable shapes of :func:`build_autoencoder`'s network: the
+    corruption layer's seed and noise factor, then kernel and bias of each
+    Dense layer."""
+    hidden = arguments["hidden_layer_sizes"]
+    widths = [
+        arguments["n_features"],
+        *hidden,
+        *hidden[-2::-1],
+        arguments["n_features"],
+    ]
+    shapes = [(2,), ()]
+    for n_in, n_out in zip(widths[:-1], widths[1:], strict=True):
+        shapes += [(n_in, n_out), (n_out,)]
+    return shapes
+
+
+def _check_dense_widths(arguments, state):
+    """Raise a ValueError naming the field whose widths the saved Dense
+    chain does not have."""
+    from ._forward import dense_stack
+
+    kernels = [kernel for kernel, _, _ in dense_stack(state)]
+    saved = [kernels[0].shape[0], *(kernel.shape[1] for kernel in kernels)]
+    hidden = arguments["hidden_layer_sizes"]
+    n_features = arguments["n_features"]
+    if saved[0] != n_features or saved[-1] != n_features:
+        _invalid("n_features, which does not fit the file's arrays,")
+    if saved[1:-1] != [*hidden, *hidden[-2::-1]]:
+        _invalid("hidden_layer_sizes, which do not fit the file's arrays,")
+
+
+def _check_shapes(shapes, state, field):
+    """Raise a ValueError naming ``field`` unless the variables of
+    ``shapes`` are the saved arrays' (in any order: :func:`assign_network`
+    checks the order), so that rebuilding allocates no more than the file
+    holds."""
+    variables = state.get("variables")
+    if not isinstance(variables, list) or not all(
+        isinstance(v, np.ndarray) for v in variables
+    ):
+        _invalid("variables")
+    saved = sorted(tuple(v.shape) for v in variables)
+    if saved != sorted(tuple(s) for s in shapes):
+        _invalid(f"{field}, which does not fit the file's arrays,")
 
 
 def check_dense_architecture(architecture):

@@ -746,6 +746,8 @@ class DenoisingAutoencoderTransformer(
         return {k: v for k, v in state.items() if k not in _DERIVED_STATE}
 
     def __setstate__(self, state):
+        if "_network_" in state:
+            _check_counts(state)
         super().__setstate__(state)
         if "_network_" in state:
             self._set_network(state["_network_"])
@@ -758,6 +760,29 @@ class DenoisingAutoencoderTransformer(
         for name, parameter in parameters.items():
             if name != "self" and name not in state:
                 setattr(self, name, parameter.default)
+
+
+def _check_counts(state):
+    """Raise a ValueError naming the field unless the stored counts agree
+    with the stored lists: a file's ``n_iter_`` sizes what ``partial_fit``
+    allocates."""
+    history = state.get("history_")
+    if not (
+        isinstance(history, dict)
+        and isinstance(history.get("loss"), list)
+        and all(isinstance(v, list) for v in history.values())
+    ):
+        raise ValueError("The saved history_ is not one skdae writes.")
+    n_iter = state.get("n_iter_")
+    if not (
+        isinstance(n_iter, Integral)
+        and not isinstance(n_iter, bool)
+        and all(len(values) == n_iter for values in history.values())
+    ):
+        raise ValueError(
+            f"The saved n_iter_ ({n_iter!r}) is not the length of the saved "
+            "history_: the file was altered."
+        )
 
 
 # Derived from _network_, never saved: the NumPy inference weights, and the

@@ -15,6 +15,8 @@ The default Dense network never comes from a stored configuration: it is
 rebuilt by skdae's own builder from validated parameters.
 """
 
+import inspect
+
 import keras
 
 # Keras layers whose configurations are plain data.
@@ -45,6 +47,11 @@ _VALUES = frozenset(
 )
 # Layer classes that run code named by their configuration.
 _NEVER = frozenset({"Lambda", "TFSMLayer"})
+# The exact modules Keras writes for its models and activation functions:
+# Keras imports a stored object's module before it checks the object, so a
+# prefix ("keras...") would let a file import any module named so.
+_MODEL_MODULES = frozenset({"keras", "keras.models", "keras.src.models.functional"})
+_ACTIVATION_MODULES = frozenset({"keras.activations", "keras.src.activations"})
 # Configuration keys that name an activation function.
 _ACTIVATION_KEYS = frozenset({"activation", "recurrent_activation"})
 
@@ -94,9 +101,17 @@ def _check_object(node, where):
     if class_name in _VALUES:
         return where
     if class_name == "function":
-        if module.startswith("keras") and _is_activation(config):
-            return where
-        if registered and _is_registered_function(registered):
+        # Keras resolves a function by its name (Keras >= 3.11) or by its
+        # registered name (before), then by its module: all of them must
+        # name the same allowed function, and no other module.
+        if module in _ACTIVATION_MODULES and _is_activation(config):
+            if registered in (None, config):
+                return where
+        if (
+            registered in (None, "function", config)
+            and _is_registered_function(config)
+            and module in ("builtins", _registered_module(config))
+        ):
             return where
         _refuse(
             f"{here}: a function ({module}.{config}) stored in the configuration "
@@ -106,7 +121,7 @@ def _check_object(node, where):
         _refuse(f"Python bytecode (a lambda) in {where}")
     if registered and _is_registered(registered):
         return here
-    if module.startswith("keras") and _is_allowed_keras_class(module, class_name):
+    if _is_allowed_keras_class(module, class_name):
         return here
     _refuse(
         f"{here} (module {module!r}) in {where} is neither one of the plain Keras "
@@ -118,8 +133,8 @@ def _check_object(node, where):
 
 def _is_allowed_keras_class(module, class_name):
     if class_name in _MODELS:
-        return module.startswith("keras")
-    if module in ("keras.layers",):
+        return module in _MODEL_MODULES
+    if module == "keras.layers":
         return class_name in _LAYERS
     if module == "keras.initializers":
         cls = getattr(keras.initializers, class_name, None)
@@ -153,7 +168,14 @@ def _check_activation(name, where):
 
 
 def _is_registered_function(name):
-    return callable(keras.saving.get_registered_object(name))
+    """Whether a function (not a class) is registered under this name."""
+    return isinstance(name, str) and inspect.isfunction(
+        keras.saving.get_registered_object(name)
+    )
+
+
+def _registered_module(name):
+    return keras.saving.get_registered_object(name).__module__
 
 
 def _activation_names():
