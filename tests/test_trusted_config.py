@@ -401,7 +401,8 @@ for i, state in enumerate(crafted):
     estimator = D.__new__(D)
     estimator.__setstate__(state)
     sio.dump(estimator, f"{i}.skops")
-    loaded.append(sio.load(f"{i}.skops", trusted=sio.get_untrusted_types(file=f"{i}.skops")))
+    trusted = sio.get_untrusted_types(file=f"{i}.skops")
+    loaded.append(sio.load(f"{i}.skops", trusted=trusted))
 modules = set(sys.modules)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 refused = 0
