@@ -40,6 +40,12 @@ class Fitted:
 
 def fit_network(plan, *, callbacks, verbose):
     """Train a new network as ``plan`` says; return :class:`Fitted`."""
+    with _model.keras_policy_left_unset():
+        _model.check_precision()
+        return _fit_network(plan, callbacks=callbacks, verbose=verbose)
+
+
+def _fit_network(plan, *, callbacks, verbose):
     network = _UserNetwork(plan) if plan.model is not None else _DenseNetwork(plan)
     with network.trainer() as trainer:
         history = _train(plan, trainer, callbacks, verbose)
@@ -62,6 +68,12 @@ def train_more(plan, network, architecture, *, callbacks, verbose):
     :func:`skdae._persistence.rebuild_network`), or a pooled trainer of its
     architecture is given its variables.
     """
+    with _model.keras_policy_left_unset():
+        _model.check_precision()
+        return _train_more(plan, network, architecture, callbacks, verbose)
+
+
+def _train_more(plan, network, architecture, callbacks, verbose):
     key = pool_key({**architecture, "config": network["config"]})
     with _training.pooled_trainer(
         key,

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.impute import MissingIndicator
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._mask import _get_mask
+from sklearn.utils._missing import is_pandas_na
 from sklearn.utils._param_validation import Interval, MissingValues, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
@@ -16,7 +17,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._transformer import DenoisingAutoencoderTransformer
+from ._transformer import (
+    DenoisingAutoencoderTransformer,
+    _fitted_state_restored_on_error,
+)
 
 # "auto" trains a deeper network with heavier masking and no emphasis on data
 # with up to this many features: it imputed the small datasets measured (10
@@ -291,14 +295,17 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
         self : object
             Fitted imputer.
         """
-        X = self._validate(X, reset=True)
-        self._set_scale_and_indicator(X)
-        self._set_autoencoder(self._new_autoencoder().fit(self._scaled(X)))
-        if self.n_neighbors is not None:
-            pool = min(NEIGHBOR_POOL * self.n_neighbors, X.shape[0])
-            completed = self._scaled(self._filled(X))
-            self.neighbors_ = NearestNeighbors(n_neighbors=pool).fit(completed)
-            self.donors_ = X.copy()  # X may be the caller's array
+        # A failed fit leaves the imputer as it was: its old network never
+        # meets a new scaling.
+        with _fitted_state_restored_on_error(self):
+            X = self._validate(X, reset=True)
+            self._set_scale_and_indicator(X)
+            self._set_autoencoder(self._new_autoencoder().fit(self._scaled(X)))
+            if self.n_neighbors is not None:
+                pool = min(NEIGHBOR_POOL * self.n_neighbors, X.shape[0])
+                completed = self._scaled(self._filled(X))
+                self.neighbors_ = NearestNeighbors(n_neighbors=pool).fit(completed)
+                self.donors_ = X.copy()  # X may be the caller's array
         return self
 
     @available_if(_without_neighbors)
@@ -331,22 +338,25 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             Imputer trained for one more epoch.
         """
         first_call = not hasattr(self, "autoencoder_")
-        X = self._validate(X, reset=first_call)
         if first_call:
-            self._set_scale_and_indicator(X)
-            autoencoder = self._new_autoencoder()
-        else:
-            # As in the transformer's partial_fit: noise_factor and
-            # learning_rate are read at every call; changes to the network
-            # raise a ValueError (and leave the autoencoder as it was).
-            autoencoder = self.autoencoder_
-            before = autoencoder.get_params(deep=False)
-            autoencoder.set_params(**self._autoencoder_params())
+            with _fitted_state_restored_on_error(self):
+                X = self._validate(X, reset=True)
+                self._set_scale_and_indicator(X)
+                self._set_autoencoder(
+                    self._new_autoencoder().partial_fit(self._scaled(X))
+                )
+            return self
+        X = self._validate(X, reset=False)
+        # As in the transformer's partial_fit: noise_factor and
+        # learning_rate are read at every call; changes to the network
+        # raise a ValueError (and leave the autoencoder as it was).
+        autoencoder = self.autoencoder_
+        before = autoencoder.get_params(deep=False)
+        autoencoder.set_params(**self._autoencoder_params())
         try:
             autoencoder.partial_fit(np.clip(self._scaled(X), 0.0, 1.0))
         except Exception:
-            if not first_call:
-                autoencoder.set_params(**before)
+            autoencoder.set_params(**before)
             raise
         self._set_autoencoder(autoencoder)
         return self
@@ -368,6 +378,15 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
             low, high = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
         self.empty_features_ = np.isnan(low)
+        if self.empty_features_.any() and not self.keep_empty_features:
+            warnings.warn(
+                "Skipping features without any observed values: "
+                f"{np.flatnonzero(self.empty_features_).tolist()}. They are "
+                "dropped from the output of transform; keep them (filled with "
+                "0) with keep_empty_features=True.",
+                UserWarning,
+                stacklevel=3,
+            )
         low = np.where(self.empty_features_, 0.0, low)
         spread = np.where(np.isnan(high), 0.0, high - low)
         self.data_min_ = low
@@ -422,7 +441,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
             filled = filled[:, ~self.empty_features_]
         if self.indicator_ is not None:
             filled = np.hstack([filled, self.indicator_.transform(X)])
-        return filled
+        return filled.astype(X.dtype, copy=False)
 
     def _fills_from_neighbors(self):
         """Whether :meth:`transform` fills from the neighbours: fitted with
@@ -432,7 +451,11 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
     def _filled(self, X):
         """``X`` with its missing entries filled with the reconstruction
         (0 for the empty features)."""
-        reconstruction = self.autoencoder_.transform(self._scaled(X))
+        scaled = self._scaled(X)
+        # Features never observed in fit are hidden from the network, as
+        # they were in training: their values must not move other fills.
+        scaled[:, self.empty_features_] = np.nan
+        reconstruction = self.autoencoder_.transform(scaled)
         fills = reconstruction * self.data_range_ + self.data_min_
         fills[:, self.empty_features_] = 0.0
         return np.where(np.isnan(X), fills, X)
@@ -493,23 +516,34 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
+        # As SimpleImputer's: NaN is input only when it marks missing values.
+        tags.input_tags.allow_nan = bool(
+            _is_nan(self.missing_values) or _is_pandas_na(self)
+        )
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
     def _validate(self, X, *, reset):
-        """``X`` as float64 with its missing entries as NaN."""
+        """``X`` as float (float32 kept, else float64) with its missing
+        entries as NaN, as scikit-learn's imputers take it: NaN and
+        ``pd.NA`` placeholders allow NaN, a string placeholder an object
+        array."""
         nan_is_missing = _is_nan(self.missing_values)
         X = validate_data(
             self,
             X,
             reset=reset,
-            dtype=np.float64 if nan_is_missing else None,
-            ensure_all_finite="allow-nan" if nan_is_missing else True,
+            dtype=[np.float64, np.float32] if nan_is_missing else None,
+            ensure_all_finite=(
+                "allow-nan" if nan_is_missing or _is_pandas_na(self) else True
+            ),
             copy=not nan_is_missing,
         )
         if not nan_is_missing:
             missing = _get_mask(X, self.missing_values)
-            X = np.asarray(X, dtype=np.float64)
+            if X.dtype.kind == "O":  # placeholders such as "NA" or pd.NA
+                X = np.where(missing, np.nan, X)
+            X = np.asarray(X, dtype=X.dtype if X.dtype == np.float32 else np.float64)
             X[missing] = np.nan
         return X
 
@@ -519,3 +553,7 @@ class DenoisingAutoencoderImputer(TransformerMixin, BaseEstimator):
 
 def _is_nan(value):
     return isinstance(value, Real) and np.isnan(value)
+
+
+def _is_pandas_na(imputer):
+    return is_pandas_na(imputer.missing_values)

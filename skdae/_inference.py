@@ -14,7 +14,7 @@ import threading
 import numpy as np
 import tensorflow as tf
 
-from ._model import network_of, split_autoencoder
+from ._model import keras_policy_left_unset, network_of, split_autoencoder
 from ._persistence import rebuild_network
 
 # Rows per call: bounds the memory of intermediate activations.
@@ -54,8 +54,9 @@ def keras_models(cache, network, architecture):
     """
     with _CACHE_LOCK:
         if "models" not in cache:
-            model = rebuild_network(network, architecture)
-            cache["models"] = (model, *split_autoencoder(model))
+            with keras_policy_left_unset():
+                model = rebuild_network(network, architecture)
+                cache["models"] = (model, *split_autoencoder(model))
         return cache["models"]
 
 

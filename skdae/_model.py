@@ -4,6 +4,7 @@ Importing this module imports Keras (and TensorFlow); reach it through
 :func:`skdae._backend.keras_side`, which imports TensorFlow quietly.
 """
 
+import contextlib
 import functools
 import math
 
@@ -113,6 +114,40 @@ class Corruption(layers.Layer):
             seed=self.seed,
         )
         return config
+
+
+@contextlib.contextmanager
+def keras_policy_left_unset():
+    """Leave Keras's global dtype policy as it was found.
+
+    Keras fixes its global dtype policy to ``DTypePolicy(floatx())`` the
+    first time a layer asks for it, after which ``set_floatx`` no longer
+    reaches new layers. skdae's fits and rebuilds create layers: inside
+    this block they do, and afterwards the policy (thread-local in Keras)
+    is again unset if it was, so that a later ``set_floatx`` works as in a
+    fresh process.
+    """
+    from keras.src.backend.common import global_state
+
+    before = global_state.get_global_attribute("dtype_policy", None)
+    try:
+        yield
+    finally:
+        if before is None:
+            global_state.set_global_attribute("dtype_policy", None)
+
+
+def check_precision():
+    """Raise a ValueError under a mixed-precision global dtype policy."""
+    policy = keras.config.dtype_policy()
+    if policy.compute_dtype != policy.variable_dtype:
+        raise ValueError(
+            f"skdae trains in one float type, not under Keras's {policy.name!r} "
+            "dtype policy (mixed precision, whose loss scaling its training "
+            "loop does not do, and which brings nothing to networks this "
+            "small on a CPU). Call keras.config.set_dtype_policy('float32') "
+            "(or 'float64') before fitting, and restore yours afterwards."
+        )
 
 
 def _seeds(seed, n):

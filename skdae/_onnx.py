@@ -386,6 +386,13 @@ def _imputer_converter(scope, operator, container):
     spread = imputer.data_range_.astype(dtype)
     # NaN stays NaN here; the autoencoder's graph takes it as 0.
     scaled = ops.OnnxDiv(ops.OnnxSub(X, low, op_version=opv), spread, op_version=opv)
+    if imputer.empty_features_.any():  # hidden from the network, as in transform
+        scaled = ops.OnnxWhere(
+            imputer.empty_features_[np.newaxis],
+            np.array([np.nan], dtype=dtype),
+            scaled,
+            op_version=opv,
+        )
     reconstruction = OnnxSubEstimator(imputer.autoencoder_, scaled, op_version=opv)
     # The empty features' spread is 1 and their minimum 0: a 0 spread fills
     # them with 0, as transform does.

@@ -327,3 +327,96 @@ def test_neighbours_gathered_in_chunks_fill_the_same(
     expected = neighbour_imputer.transform(X_missing)
     monkeypatch.setattr(_imputer, "_GATHER_BUDGET", 7 * 20 * 64)  # 7 rows
     np.testing.assert_array_equal(neighbour_imputer.transform(X_missing), expected)
+
+
+@pytest.fixture(scope="module")
+def with_empty_feature(holes):
+    X_missing = holes[1].copy()
+    X_missing[:, 5] = np.nan  # never observed in fit
+    with pytest.warns(UserWarning, match=r"without any observed values: \[5\]"):
+        imputer = DenoisingAutoencoderImputer(
+            hidden_layer_sizes=(16,), epochs=5, random_state=0
+        ).fit(X_missing)
+    return imputer, X_missing
+
+
+def test_a_feature_empty_in_fit_does_not_move_the_fills(with_empty_feature):
+    imputer, X_missing = with_empty_feature
+    X_test = X_missing[:50].copy()
+    plain = imputer.transform(X_test)
+    X_test[:, 5] = 50.0  # a value where fit saw none
+    np.testing.assert_array_equal(imputer.transform(X_test), plain)
+
+
+def test_keeping_empty_features_does_not_warn(holes):
+    import warnings
+
+    X_missing = holes[1].copy()
+    X_missing[:, 5] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        DenoisingAutoencoderImputer(
+            hidden_layer_sizes=(4,), epochs=1, keep_empty_features=True
+        ).fit(X_missing)
+
+
+def test_a_failed_refit_keeps_the_whole_old_state(imputer, holes):
+    import copy
+
+    fitted = copy.deepcopy(imputer)
+    X_missing = holes[1]
+    before = fitted.transform(X_missing)
+    scale = fitted.data_min_.copy(), fitted.data_range_.copy()
+    # Other data, and a learning rate that makes training diverge.
+    fitted.set_params(learning_rate=1e12)
+    with pytest.raises(ValueError, match="diverged"):
+        fitted.fit(X_missing * 100 + 7)
+    np.testing.assert_array_equal(fitted.data_min_, scale[0])
+    np.testing.assert_array_equal(fitted.data_range_, scale[1])
+    np.testing.assert_array_equal(fitted.transform(X_missing), before)
+
+
+def test_the_nan_tag_follows_the_placeholder():
+    assert DenoisingAutoencoderImputer().__sklearn_tags__().input_tags.allow_nan
+    tags = DenoisingAutoencoderImputer(missing_values=0).__sklearn_tags__()
+    assert tags.input_tags.allow_nan is False
+    assert SimpleImputer(missing_values=0).__sklearn_tags__().input_tags.allow_nan is (
+        False
+    )
+
+
+def test_string_and_pandas_na_placeholders(holes):
+    pd = pytest.importorskip("pandas")
+    X, X_missing, missing = holes
+    X_strings = X_missing[:200].astype(object)
+    X_strings[missing[:200]] = "NA"
+    X_pd_na = X_missing[:200].astype(object)
+    X_pd_na[missing[:200]] = pd.NA
+    filled = {}
+    for placeholder, data in [("NA", X_strings), (pd.NA, X_pd_na)]:
+        imputer = DenoisingAutoencoderImputer(
+            missing_values=placeholder,
+            hidden_layer_sizes=(8,),
+            epochs=2,
+            random_state=0,
+        )
+        filled[placeholder is pd.NA] = imputer.fit_transform(data)
+        observed = ~missing[:200]
+        np.testing.assert_array_equal(
+            filled[placeholder is pd.NA][observed], X[:200][observed]
+        )
+    reference = DenoisingAutoencoderImputer(
+        hidden_layer_sizes=(8,), epochs=2, random_state=0
+    ).fit_transform(X_missing[:200])
+    np.testing.assert_allclose(filled[False], reference)
+    np.testing.assert_allclose(filled[True], reference)
+
+
+def test_float32_in_float32_out(imputer, holes):
+    X32 = holes[1][:20].astype(np.float32)
+    out = imputer.transform(X32)
+    assert out.dtype == np.float32
+    assert KNNImputer().fit(X32).transform(X32).dtype == np.float32
+    np.testing.assert_allclose(
+        out, imputer.transform(holes[1][:20]), rtol=1e-5, atol=1e-4
+    )

@@ -220,3 +220,33 @@ def test_several_epochs_per_call_stop_at_the_first_non_finite_loss():
     # All six epochs go in one call, which stops after the first.
     assert len(history["loss"]) == 1
     assert not np.isfinite(history["loss"][0])
+
+
+def test_set_floatx_after_a_fit_reaches_the_next_fit(digits):
+    from keras.src.backend.common import global_state
+
+    X = digits[0][:64]
+    dae = DenoisingAutoencoderTransformer(**SETUP, random_state=0)
+    # As in a fresh process where nothing has asked Keras for its policy yet.
+    global_state.set_global_attribute("dtype_policy", None)
+    assert dae.fit(X)._network_["variables"][-2].dtype == np.float32
+    keras.config.set_floatx("float64")
+    try:
+        kernel = dae.fit(X)._network_["variables"][-2]
+        assert kernel.dtype == np.float64
+        assert dae.model_.variables[-2].dtype == "float64"
+    finally:
+        keras.config.set_floatx("float32")
+    assert dae.fit(X)._network_["variables"][-2].dtype == np.float32
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_mixed_precision_is_refused_at_fit(digits, policy):
+    dae = DenoisingAutoencoderTransformer(**SETUP, random_state=0)
+    keras.config.set_dtype_policy(policy)
+    try:
+        with pytest.raises(ValueError, match=f"{policy}.*set_dtype_policy"):
+            dae.fit(digits[0][:64])
+    finally:
+        keras.config.set_dtype_policy("float32")
+    assert not hasattr(dae, "n_iter_")
