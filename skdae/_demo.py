@@ -8,6 +8,7 @@ the accuracy of a logistic regression on the noisy test set. Figures go to
 """
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -33,6 +34,8 @@ def psnr(X, reference, data_range=1.0):
 # Classifiers for the accuracy column train on at most this many images: on
 # 60,000 x 784 a logistic regression takes far longer than the autoencoder.
 _MAX_CLASSIFIER_TRAIN = 5000
+# The fewest training images --max-train allows.
+_MIN_TRAIN = 100
 
 
 def _positive_int(text):
@@ -42,10 +45,31 @@ def _positive_int(text):
     return value
 
 
-def _non_negative_float(text):
+def _positive_float(text):
     value = _number(float, text)
-    if not value >= 0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {text}")
+    if not (value > 0 and math.isfinite(value)):  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number above 0 (the demo denoises), got {text}"
+        )
+    return value
+
+
+def _seed(text):
+    value = _number(int, text)
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(
+            f"must be in [0, 2**32 - 1] (a NumPy seed), got {value}"
+        )
+    return value
+
+
+def _training_size(text):
+    value = _number(int, text)
+    if value < _MIN_TRAIN:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {_MIN_TRAIN} (PCA, the held-out tenth and the "
+            f"classifier's ten classes need them), got {value}"
+        )
     return value
 
 
@@ -69,8 +93,17 @@ def build_parser():
     demo = commands.add_parser(
         "demo", help="run the classic denoising experiment and write figures"
     )
-    demo.add_argument("--dataset", choices=DATASETS, default="digits")
-    demo.add_argument("--data-dir", help="folder with the dataset's IDX files")
+    demo.add_argument(
+        "--dataset",
+        choices=DATASETS,
+        default="digits",
+        help="digits ships with scikit-learn; the others are read from "
+        "--data-dir or Keras's cache (default: digits)",
+    )
+    demo.add_argument(
+        "--data-dir",
+        help="folder with the dataset's IDX files (fashion-mnist and mnist only)",
+    )
     demo.add_argument(
         "--epochs",
         type=_positive_int,
@@ -79,17 +112,24 @@ def build_parser():
     demo.add_argument("--noise", choices=NOISE_TYPES, default="gaussian")
     demo.add_argument(
         "--noise-factor",
-        type=_non_negative_float,
+        type=_positive_float,
         default=0.5,
         help="noise standard deviation, or corrupted fraction (at most 1) for "
         "masking and salt_and_pepper (default: 0.5)",
     )
-    demo.add_argument("--random-state", type=int, default=0)
+    demo.add_argument(
+        "--random-state",
+        type=_seed,
+        default=0,
+        help="seed of the network, the training noise and the test noise (default: 0)",
+    )
     demo.add_argument(
         "--out", help="figure folder (default: skdae-demo-output/<dataset>)"
     )
     demo.add_argument(
-        "--max-train", type=_positive_int, help="use at most this many training images"
+        "--max-train",
+        type=_training_size,
+        help=f"use at most this many training images (at least {_MIN_TRAIN})",
     )
     demo.add_argument(
         "--verbose",
@@ -111,6 +151,11 @@ def parse_args(argv=None):
         parser.demo_parser.error(
             f"argument --noise-factor: must be at most 1 for --noise {args.noise}, "
             f"got {args.noise_factor}"
+        )
+    if args.data_dir is not None and args.dataset == "digits":
+        parser.demo_parser.error(
+            "argument --data-dir: digits ships with scikit-learn and reads no "
+            "folder; --data-dir is for --dataset fashion-mnist or mnist"
         )
     if args.out is None:
         args.out = str(Path("skdae-demo-output") / args.dataset)
@@ -154,7 +199,7 @@ def run_demo(args):
         noise_factor=args.noise_factor,
         clip_range=(0, 1),
         value_range=(0, 1),
-        random_state=args.random_state + 1,
+        random_state=(args.random_state + 1) % 2**32,
     )
     print(
         f"{args.dataset}: {X_train.shape[0]} training and {X_test.shape[0]} test "
@@ -180,20 +225,23 @@ def run_demo(args):
 
     n_clf = min(len(X_train), _MAX_CLASSIFIER_TRAIN)
     print(
-        f"training LogisticRegression on {n_clf} images behind PCA and behind skdae...",
+        f"training LogisticRegression on {n_clf} images:",
         flush=True,
     )
 
-    def accuracy(transformer):
+    def accuracy(transformer, name):
+        start = time.perf_counter()
+        print(f"  behind {name}...", end=" ", flush=True)
         clf = LogisticRegression(max_iter=1000)
         pipe = Pipeline([("reduce", FrozenEstimator(transformer)), ("clf", clf)])
         pipe.fit(X_train[:n_clf], y_train[:n_clf])
+        print(f"{time.perf_counter() - start:.1f} s", flush=True)
         return pipe.score(X_noisy, y_test)
 
     results = {
         "noisy input": (X_noisy, None),
-        f"PCA({n_components})": (pca_denoised, accuracy(pca)),
-        "skdae": (denoised, accuracy(dae)),
+        f"PCA({n_components})": (pca_denoised, accuracy(pca, "PCA")),
+        "skdae": (denoised, accuracy(dae, "skdae")),
     }
     table = {
         name: {
@@ -216,7 +264,8 @@ def run_demo(args):
 
 
 def _print_table(table, fit_seconds, epochs, n_clf):
-    print(f"\nfit: {epochs} epochs in {fit_seconds:.1f} s\n")
+    unit = "epoch" if epochs == 1 else "epochs"
+    print(f"\nfit: {epochs} {unit} in {fit_seconds:.1f} s\n")
     print(f"| {'method':<12} | {'MSE':>8} | {'PSNR (dB)':>9} | {'accuracy':>8} |")
     print(f"|{'-' * 14}|{'-' * 10}|{'-' * 11}|{'-' * 10}|")
     for name, row in table.items():

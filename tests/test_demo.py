@@ -50,10 +50,17 @@ def test_psnr():
         (["--epochs", "0"], "--epochs: must be at least 1"),
         (["--epochs", "-3"], "--epochs: must be at least 1"),
         (["--epochs", "two"], "--epochs: invalid int value"),
-        (["--noise-factor", "-1"], "--noise-factor: must be at least 0"),
-        (["--noise-factor", "nan"], "--noise-factor: must be at least 0"),
+        (["--noise-factor", "-1"], "--noise-factor: must be a finite number above 0"),
+        (["--noise-factor", "nan"], "--noise-factor: must be a finite number"),
+        (["--noise-factor", "inf"], "--noise-factor: must be a finite number"),
+        (["--noise-factor", "0"], "--noise-factor: must be a finite number above 0"),
         (["--noise", "masking", "--noise-factor", "2"], "must be at most 1"),
-        (["--max-train", "0"], "--max-train: must be at least 1"),
+        (["--max-train", "0"], "--max-train: must be at least 100"),
+        (["--max-train", "1"], "--max-train: must be at least 100"),
+        (["--max-train", "10"], "--max-train: must be at least 100"),
+        (["--random-state", "-1"], "--random-state: must be in [0, 2**32 - 1]"),
+        (["--random-state", "4294967296"], "--random-state: must be in"),
+        (["--data-dir", "."], "--data-dir: digits ships with scikit-learn"),
         (["--verbose", "5"], "--verbose: invalid choice"),
     ],
 )
@@ -122,3 +129,22 @@ def test_a_closed_pipe_ends_the_demo_quietly(tmp_path):
     assert first.startswith(b"digits:")
     assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr
     assert demo.returncode in (0, 1)
+
+
+def test_the_smallest_allowed_run_and_the_largest_seed(tmp_path, capsys):
+    options = ["--max-train", "100", "--epochs", "1", "--random-state", "4294967295"]
+    code = main(["demo", *options, "--out", str(tmp_path), "--verbose", "0"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "fit: 1 epoch in" in out
+    assert "behind PCA..." in out and "behind skdae..." in out
+
+
+def test_every_option_has_help():
+    done = subprocess.run(
+        [sys.executable, "-m", "skdae", "demo", "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert "digits ships with scikit-learn" in done.stdout
+    assert "seed of the network" in done.stdout
