@@ -11,7 +11,7 @@ denoised reconstruction (``transform_output="denoised"``).
 
 The numbers printed below are checked by the asserts at the end: on the
 noisy test set the denoising front end is the most accurate of the three,
-while the 16-wide code does no better than PCA's 16 components. Compressing
+while the 16-wide code is within 2 points of PCA's 16 components. Compressing
 to a code is not what makes the autoencoder robust; cleaning the input
 before the classifier sees it is.
 """

@@ -10,7 +10,7 @@ from ._onnx import register_when_skl2onnx_is_imported, to_onnx
 from ._scoring import make_corrupted_scorer
 from ._transformer import DenoisingAutoencoderTransformer
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 # skl2onnx's own to_onnx and convert_sklearn convert the transformer too.
 register_when_skl2onnx_is_imported()

@@ -46,24 +46,27 @@ class CompiledInference:
 _CACHE_LOCK = threading.Lock()
 
 
-def keras_models(cache, network, architecture):
+def keras_models(cache, network, architecture, key="models"):
     """``(model, encoder, decoder)`` of a fitted network, built on first use.
 
     ``cache`` is the estimator's dict of derived Keras objects, filled in
-    place; the model is rebuilt from the checked plain state.
+    place; the model is rebuilt from the checked plain state. ``key``
+    ``"models"`` is ``model_`` and its parts; ``"inference"`` a copy of
+    its own, which ``transform`` runs, so that changing ``model_`` changes
+    nothing the estimator computes.
     """
     with _CACHE_LOCK:
-        if "models" not in cache:
+        if key not in cache:
             with keras_policy_left_unset():
                 model = rebuild_network(network, architecture)
-                cache["models"] = (model, *split_autoencoder(model))
-        return cache["models"]
+                cache[key] = (model, *split_autoencoder(model))
+        return cache[key]
 
 
-def keras_part(cache, network, architecture, part):
+def keras_part(cache, network, architecture, part, key="models"):
     """The Keras ``"network"`` (without corruption), ``"encoder"`` or
     ``"decoder"``; a clear error when the network has no such part."""
-    model, encoder, decoder = keras_models(cache, network, architecture)
+    model, encoder, decoder = keras_models(cache, network, architecture, key)
     parts = {"network": network_of(model), "encoder": encoder, "decoder": decoder}
     if part != "network" and encoder is None:
         raise ValueError(
@@ -86,7 +89,9 @@ def compiled_part(cache, network, architecture, part):
     """:class:`CompiledInference` of :func:`keras_part`, made once."""
     compiled = cache.setdefault("compiled", {})
     if part not in compiled:
-        inference = CompiledInference(keras_part(cache, network, architecture, part))
+        inference = CompiledInference(
+            keras_part(cache, network, architecture, part, key="inference")
+        )
         with _CACHE_LOCK:
             compiled.setdefault(part, inference)
     return compiled[part]

@@ -1,6 +1,7 @@
 """The scikit-learn estimator: :class:`DenoisingAutoencoderTransformer`."""
 
 import inspect
+import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -249,8 +250,9 @@ class DenoisingAutoencoderTransformer(
     masking noise hides entries (set to 0) and left out of the loss, and
     the scores leave them out. :meth:`transform` runs a Dense chain in
     NumPy with those weights, and other networks through a compiled Keras
-    function: both are much faster than ``model_.predict``. Modifying
-    ``model_`` does not affect the transformer.
+    function: both are much faster than ``model_.predict``. Both run copies
+    of the weights of their own: modifying ``model_`` changes nothing the
+    transformer computes, saves or exports.
 
     References
     ----------
@@ -487,8 +489,9 @@ class DenoisingAutoencoderTransformer(
         self.n_iter_ += 1
         self.noise_factor_ = plan.noise_factor
         self._set_network(network)
-        if "models" in self._keras_cache:  # keep model_ in step, in place
-            _persistence.assign_network(self._keras_cache["models"][0], network)
+        for key in ("models", "inference"):  # model_ and transform's copy
+            if key in self._keras_cache:  # kept in step, in place
+                _persistence.assign_network(self._keras_cache[key][0], network)
 
     def _set_network(self, network):
         self._forward_layers_ = None
@@ -534,7 +537,7 @@ class DenoisingAutoencoderTransformer(
         from . import _inference
 
         return _inference.keras_part(
-            self._keras_cache, self._network_, self._architecture_, part
+            self._keras_cache, self._network_, self._architecture_, part, "inference"
         )
 
     def _run(self, part, X):
@@ -636,8 +639,11 @@ class DenoisingAutoencoderTransformer(
         Returns
         -------
         scores : ndarray of shape (n_samples,)
-            ``-mean((reconstruction(X) - X) ** 2, axis=1)``; their mean is
-            ``score(X)``.
+            ``-mean((reconstruction(X) - X) ** 2, axis=1)``, over each
+            sample's observed entries when ``X`` has NaN (NaN for a sample
+            with none). Without NaN their mean is ``score(X)``; with NaN,
+            ``score`` averages over all observed entries, so that samples
+            with fewer count less.
         """
         check_is_fitted(self)
         X = validate_data(
@@ -650,7 +656,8 @@ class DenoisingAutoencoderTransformer(
         reconstruction = self._run("network", X)
         errors = (reconstruction - X) ** 2
         if _training_data.has_missing(X):  # the mean over observed entries
-            with np.errstate(invalid="ignore"):
+            with warnings.catch_warnings():  # a row with none: NaN, silently
+                warnings.simplefilter("ignore", RuntimeWarning)
                 return -np.nanmean(errors, axis=1, dtype=np.float64)
         return -np.mean(errors, axis=1, dtype=np.float64)
 

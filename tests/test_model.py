@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from skdae import _backend
+from skdae import DenoisingAutoencoderTransformer, _backend
 
 model_lib = _backend.keras_side().model
 keras = model_lib.keras
@@ -148,3 +148,39 @@ def test_split_autoencoder_composes_to_the_model():
     np.testing.assert_allclose(
         decoder.predict_on_batch(codes), model.predict_on_batch(X), atol=1e-6
     )
+
+
+def _user_network(n_features):
+    keras = _backend.keras_side().keras
+    inputs = keras.Input((n_features,))
+    code = keras.layers.Dense(8, activation="relu", name="code")(inputs)
+    return keras.Model(inputs, keras.layers.Dense(n_features)(code))
+
+
+def test_changing_model_changes_nothing_the_estimator_computes(digits):
+    import pickle
+
+    X = digits[2][:50]
+    dae = DenoisingAutoencoderTransformer(
+        model=_user_network, epochs=1, random_state=0
+    ).fit(digits[0][:100])
+    before = dae.transform(X)
+    for variable in dae.model_.variables:
+        variable.assign(np.zeros(variable.shape, variable.dtype))
+    np.testing.assert_array_equal(dae.transform(X), before)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(dae)).transform(X), before)
+
+
+def test_a_row_with_no_observed_entry_scores_nan_silently(digits):
+    import warnings
+
+    dae = DenoisingAutoencoderTransformer((8,), epochs=1, random_state=0).fit(
+        digits[0][:100]
+    )
+    X = digits[2][:3].copy()
+    X[0] = np.nan
+    X[1, :10] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = dae.score_samples(X)
+    assert np.isnan(scores[0]) and np.isfinite(scores[1:]).all()

@@ -32,11 +32,12 @@ def check(path=VALUE):
         for condition in NOISY:
             best_other = max(s[o][condition] for o in OTHERS)
             assert s["dae_denoised"][condition] > best_other, (name, condition)
-        # "by 7 to 47 points against the classifier alone and PCA under
-        # Gaussian noise"
+        # "by 7 to 8 points on digits and 24 to 46 on Fashion-MNIST against
+        # the classifier alone and PCA under Gaussian noise" (as the README)
+        low, high = (7, 8) if name == "digits" else (24, 46)
         for other in ("none", "pca"):
             gain = s["dae_denoised"]["gaussian_0.5"] - s[other]["gaussian_0.5"]
-            assert 0.07 <= gain <= 0.47, (name, other, gain)
+            assert low <= round(100 * gain) <= high, (name, other, gain)
         # "and by 1 to 4 points against a classifier trained on
         # noise-augmented data"
         gain = s["dae_denoised"]["gaussian_0.5"] - s["augmented"]["gaussian_0.5"]
