@@ -3,7 +3,7 @@
 Importing skdae does not import TensorFlow; it is loaded on first use.
 """
 
-from ._corruption import corrupt
+from ._corruption import corrupt, one_hot_groups
 from ._display import LossCurveDisplay, ReconstructionDisplay
 from ._imputer import DenoisingAutoencoderImputer
 from ._onnx import register_when_skl2onnx_is_imported, to_onnx
@@ -22,6 +22,7 @@ __all__ = [
     "ReconstructionDisplay",
     "corrupt",
     "make_corrupted_scorer",
+    "one_hot_groups",
     "to_onnx",
     "__version__",
 ]

@@ -207,6 +207,7 @@ class _UserNetwork:
                     "noise_factor": plan.noise_factor,
                     "clip_range": plan.clip_range,
                     "value_range": plan.value_range,
+                    "groups": plan.groups,
                 },
                 resolve_loss=partial(
                     resolved_loss,

@@ -34,13 +34,17 @@ class Corruption(layers.Layer):
 
     Parameters
     ----------
-    noise : {"gaussian", "masking", "salt_and_pepper"}
+    noise : {"gaussian", "masking", "salt_and_pepper", "swap"}
     noise_factor : float
         Standard deviation multiplier or corrupted fraction.
     clip_range : tuple of (float, float) or None
         Clip corrupted values to this range.
     value_range : tuple of (float or list of float, float or list of float)
         Pepper and salt values: scalars, or one value per feature.
+    groups : list of int or None
+        Each feature's group, for masking and swap noise: the features of a
+        group are hit together and swapped from the same row. None: every
+        feature alone.
     seed : int or None
         Seed of the noise.
     """
@@ -51,6 +55,7 @@ class Corruption(layers.Layer):
         noise_factor=0.5,
         clip_range=None,
         value_range=(0.0, 1.0),
+        groups=None,
         seed=None,
         **kwargs,
     ):
@@ -63,10 +68,20 @@ class Corruption(layers.Layer):
         self.value_range = tuple(
             np.asarray(v, dtype=float).tolist() for v in value_range
         )
+        self.groups = None if groups is None else [int(g) for g in groups]
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):
+        n_features = input_shape[-1]
+        if self.groups is not None and not (
+            len(self.groups) == n_features
+            and all(0 <= g < n_features for g in self.groups)
+        ):
+            raise ValueError(
+                f"groups must give each of the {n_features} features a group "
+                f"in [0, {n_features})."
+            )
         self.noise_factor = self.add_weight(
             shape=(),
             initializer=keras.initializers.Constant(self.initial_noise_factor),
@@ -83,13 +98,30 @@ class Corruption(layers.Layer):
             )
             outputs = inputs + ops.cast(self.noise_factor, inputs.dtype) * noise
         else:
-            u = keras.random.uniform(
-                ops.shape(inputs), dtype=inputs.dtype, seed=self.seed_generator
+            # One draw per group of features, shared by its features.
+            shape = ops.shape(inputs)
+            if self.groups is not None:
+                shape = (shape[0], max(self.groups) + 1)
+            u = self._per_feature(
+                keras.random.uniform(
+                    shape, dtype=inputs.dtype, seed=self.seed_generator
+                )
             )
             fraction = ops.cast(self.noise_factor, inputs.dtype)
             hit = u < fraction
             if self.noise == "masking":
                 outputs = ops.where(hit, ops.zeros_like(inputs), inputs)
+            elif self.noise == "swap":
+                # The same column's value in another row of the batch.
+                n = ops.shape(inputs)[0]
+                offsets = keras.random.randint(
+                    shape, 1, ops.maximum(n, 2), dtype="int32", seed=self.seed_generator
+                )
+                offsets = self._per_feature(offsets)
+                rows = ops.expand_dims(ops.arange(n, dtype="int32"), 1)
+                donors = (rows + offsets) % n
+                swapped = ops.take_along_axis(inputs, donors, axis=0)
+                outputs = ops.where(hit, swapped, inputs)
             else:
                 low, high = (ops.cast(v, inputs.dtype) for v in self.value_range)
                 salt_or_pepper = ops.where(u < fraction / 2, low, high)
@@ -97,6 +129,12 @@ class Corruption(layers.Layer):
         if self.clip_range is not None:
             outputs = ops.clip(outputs, *self.clip_range)
         return outputs
+
+    def _per_feature(self, draws):
+        """Per-group draws spread to the features of each group."""
+        if self.groups is None:
+            return draws
+        return ops.take(draws, ops.convert_to_tensor(self.groups, "int32"), axis=1)
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -111,6 +149,7 @@ class Corruption(layers.Layer):
             noise_factor=noise_factor,
             clip_range=self.clip_range,
             value_range=self.value_range,
+            groups=self.groups,
             seed=self.seed,
         )
         return config

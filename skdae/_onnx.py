@@ -329,6 +329,11 @@ def _converter(scope, operator, container):
     from skl2onnx.common.data_types import DoubleTensorType
 
     transformer = operator.raw_operator
+    if transformer.transform_output == "hidden":
+        raise ValueError(
+            "ONNX export of DenoisingAutoencoderTransformer supports "
+            "transform_output='denoised' and 'encoded', not 'hidden'."
+        )
     if transformer._forward_layers_ is None:
         return _convert_with_tf2onnx(scope, operator, container)
     opv = container.target_opset

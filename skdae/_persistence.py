@@ -186,6 +186,7 @@ def check_dense_architecture(architecture):
         corruption = architecture["corruption"]
         noise, clip_range = corruption["noise"], corruption["clip_range"]
         value_range = corruption["value_range"]
+        groups = corruption.get("groups")  # absent before 0.4
         activation = architecture["activation"]
         output_activation = architecture["output_activation"]
         loss, optimizer = architecture["loss"], architecture["optimizer"]
@@ -219,6 +220,12 @@ def check_dense_architecture(architecture):
         )
     ):
         _invalid("salt-and-pepper values")
+    if groups is not None and not (
+        isinstance(groups, list)
+        and len(groups) == n_features
+        and all(_is_index(g, n_features) for g in groups)
+    ):
+        _invalid("feature groups")
     return {
         "n_features": int(n_features),
         "hidden_layer_sizes": tuple(int(size) for size in hidden),
@@ -229,11 +236,18 @@ def check_dense_architecture(architecture):
             "noise_factor": 0.0,  # the saved variable holds it
             "clip_range": clip_range,
             "value_range": value_range,
+            "groups": groups,
         },
         "loss": loss,
         "optimizer": optimizer,
         "learning_rate": 1e-3,  # the saved optimizer variables hold it
     }
+
+
+def _is_index(value, n):
+    return (
+        isinstance(value, Integral) and not isinstance(value, bool) and 0 <= value < n
+    )
 
 
 def _is_count(value):

@@ -16,7 +16,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._corruption import check_noise_factor
+from ._corruption import check_noise_factor, group_ids
 from ._training_data import (
     aligned_float32,
     held_out_split,
@@ -30,6 +30,17 @@ AUTO_STEPS = 5000
 AUTO_EPOCHS = (20, 250)
 # noise_factor="auto": for data in [0, 1] (the classic recipe), and otherwise.
 AUTO_NOISE_FACTOR = {True: 0.5, False: 0.2}
+# Swap noise's usual fraction in the tabular denoising autoencoders.
+AUTO_SWAP_FRACTION = 0.15
+
+
+def auto_noise_factor(noise, unit_interval):
+    """The noise factor ``noise_factor="auto"`` stands for."""
+    if noise == "swap":
+        return AUTO_SWAP_FRACTION
+    return AUTO_NOISE_FACTOR[unit_interval]
+
+
 # The parameters a fitted network is built for: partial_fit cannot change them.
 SETUP = (
     "hidden_layer_sizes",
@@ -39,6 +50,7 @@ SETUP = (
     "optimizer",
     "noise",
     "clip_range",
+    "feature_groups",
     "model",
 )
 
@@ -65,6 +77,7 @@ class Plan:
     corrupted_loss_weight: float
     clip_range: tuple | None
     value_range: tuple
+    groups: list | None  # each feature's group (feature_groups), or None
     seed: int
     rng: np.random.RandomState
     batch_size: int
@@ -87,6 +100,7 @@ class Plan:
                 "noise": self.noise,
                 "clip_range": self.clip_range,
                 "value_range": self.value_range,
+                "groups": self.groups,
             },
         }
 
@@ -99,8 +113,9 @@ def new_network_plan(estimator, X, sample_weight, *, partial):
     unit_interval = in_unit_interval(X)
     noise_factor = estimator.noise_factor
     if noise_factor == "auto":
-        noise_factor = AUTO_NOISE_FACTOR[unit_interval]
+        noise_factor = auto_noise_factor(estimator.noise, unit_interval)
     check_noise_factor(estimator.noise, noise_factor)
+    groups = group_ids(estimator.feature_groups, X.shape[1], estimator.noise)
     output_activation = loss = None  # a user's network: known once built
     if estimator.model is None:
         output_activation = estimator.output_activation
@@ -130,6 +145,7 @@ def new_network_plan(estimator, X, sample_weight, *, partial):
             rng=rng,
             clip_range=clip_range,
             value_range=value_range,
+            feature_groups=estimator.feature_groups,
             setting=(
                 f"validation_fraction={fraction}"
                 if estimator.validation_fraction is not None
@@ -158,6 +174,7 @@ def new_network_plan(estimator, X, sample_weight, *, partial):
         corrupted_loss_weight=float(estimator.corrupted_loss_weight),
         clip_range=clip_range,
         value_range=value_range,
+        groups=None if groups is None else groups.tolist(),
         seed=seed,
         rng=rng,
         batch_size=batch_size,
@@ -185,7 +202,8 @@ def more_training_plan(estimator, X, sample_weight):
     changed = [
         name
         for name, value in training_setup(estimator).items()
-        if value != estimator._setup_[name]
+        # A setting saved before it existed had its default, None.
+        if value != estimator._setup_.get(name)
     ]
     if changed:
         raise ValueError(
@@ -198,7 +216,7 @@ def more_training_plan(estimator, X, sample_weight):
     if noise_factor == "auto":  # the choice for the first call's data
         noise_factor = getattr(estimator, "_auto_noise_factor_", None)
         if noise_factor is None:  # fitted by skdae 0.2, which had no "auto"
-            noise_factor = AUTO_NOISE_FACTOR[in_unit_interval(X)]
+            noise_factor = auto_noise_factor(estimator.noise, in_unit_interval(X))
     check_noise_factor(estimator.noise, noise_factor)
     if estimator.loss_ == "binary_crossentropy" and not in_unit_interval(X):
         raise ValueError(
@@ -226,6 +244,7 @@ def more_training_plan(estimator, X, sample_weight):
         corrupted_loss_weight=float(estimator.corrupted_loss_weight),
         clip_range=estimator.clip_range_,
         value_range=estimator._value_range_,
+        groups=estimator._architecture_.get("corruption", {}).get("groups"),
         seed=estimator._seed_,
         # A new, reproducible shuffling order for every call.
         rng=np.random.RandomState((estimator._seed_ + n_iter) % 2**32),
@@ -244,6 +263,10 @@ def training_setup(estimator):
         setup["hidden_layer_sizes"] = tuple(setup["hidden_layer_sizes"])
     if isinstance(setup["clip_range"], list):
         setup["clip_range"] = tuple(setup["clip_range"])
+    if setup["feature_groups"] is not None:
+        setup["feature_groups"] = [
+            np.asarray(group).tolist() for group in setup["feature_groups"]
+        ]
     return setup
 
 

@@ -9,7 +9,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils._set_output import _get_adapter_from_container
 
-from ._corruption import NOISE_TYPES, check_noise_factor, corrupt
+from ._corruption import (
+    GROUPED_NOISE_TYPES,
+    NOISE_TYPES,
+    check_noise_factor,
+    corrupt,
+)
 from ._transformer import DenoisingAutoencoderTransformer
 
 
@@ -19,6 +24,7 @@ from ._transformer import DenoisingAutoencoderTransformer
         "noise": [StrOptions(set(NOISE_TYPES))],
         "noise_factor": [Interval(Real, 0, None, closed="left")],
         "clip_range": [tuple, list, None],
+        "feature_groups": [list, None],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
@@ -29,6 +35,7 @@ def make_corrupted_scorer(
     noise="gaussian",
     noise_factor=0.5,
     clip_range=None,
+    feature_groups=None,
     random_state=None,
 ):
     """Make a scorer that corrupts the data it scores, and only those.
@@ -59,12 +66,17 @@ def make_corrupted_scorer(
         are looked through; any other estimator raises a ValueError, since
         its own ``score`` could corrupt the fold again or measure something
         else.
-    noise : {"gaussian", "masking", "salt_and_pepper"}, default="gaussian"
-        Corruption of the held-out fold, as in :func:`skdae.corrupt`.
+    noise : {"gaussian", "masking", "salt_and_pepper", "swap"}, \
+            default="gaussian"
+        Corruption of the held-out fold, as in :func:`skdae.corrupt`
+        (``"swap"`` swaps within the fold).
     noise_factor : float, default=0.5
         Standard deviation (gaussian) or corrupted fraction.
     clip_range : tuple of (float, float) or None, default=None
         Clip the corrupted fold to this range, e.g. ``(0, 1)`` for images.
+    feature_groups : list of list of int or None, default=None
+        Columns corrupted as one by ``"swap"`` and ``"masking"``, as in
+        :func:`skdae.corrupt` (one-hot encoded categories swapped whole).
     random_state : int, RandomState instance or None, default=None
         Seeds the noise. None (or a RandomState) draws one seed when the
         scorer is made, so that all the scorer's calls share it.
@@ -103,6 +115,10 @@ def make_corrupted_scorer(
                 f"got {clip_range!r}."
             )
     check_noise_factor(noise, noise_factor)
+    if feature_groups is not None and noise not in GROUPED_NOISE_TYPES:
+        raise ValueError(
+            f"feature_groups needs noise in {GROUPED_NOISE_TYPES}, got {noise!r}."
+        )
     if random_state is None:  # fresh entropy, not NumPy's global generator
         random_state = int(np.random.default_rng().integers(2**31 - 1))
     elif not isinstance(random_state, Integral):
@@ -112,6 +128,7 @@ def make_corrupted_scorer(
         noise=noise,
         noise_factor=float(noise_factor),
         clip_range=clip_range,
+        feature_groups=feature_groups,
         random_state=int(random_state),
     )
 
@@ -122,11 +139,21 @@ class CorruptedScorer:
     Made by :func:`make_corrupted_scorer`; see there.
     """
 
-    def __init__(self, scoring, *, noise, noise_factor, clip_range, random_state):
+    def __init__(
+        self,
+        scoring,
+        *,
+        noise,
+        noise_factor,
+        clip_range,
+        random_state,
+        feature_groups=None,
+    ):
         self.scoring = scoring
         self.noise = noise
         self.noise_factor = noise_factor
         self.clip_range = clip_range
+        self.feature_groups = feature_groups
         self.random_state = random_state
 
     def corrupt(self, X):
@@ -140,6 +167,7 @@ class CorruptedScorer:
             noise=self.noise,
             noise_factor=self.noise_factor,
             clip_range=self.clip_range,
+            feature_groups=getattr(self, "feature_groups", None),
             random_state=self.random_state,
         )
         try:

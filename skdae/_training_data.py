@@ -77,7 +77,17 @@ def normalized_sample_weight(sample_weight, X):
 
 
 def held_out_split(
-    X, weights, fraction, *, noise, noise_factor, rng, clip_range, value_range, setting
+    X,
+    weights,
+    fraction,
+    *,
+    noise,
+    noise_factor,
+    rng,
+    clip_range,
+    value_range,
+    setting,
+    feature_groups=None,
 ):
     """Training rows, and ``(noisy, clean, weights)`` held-out samples.
 
@@ -102,6 +112,7 @@ def held_out_split(
         noise_factor=noise_factor,
         clip_range=clip_range,
         value_range=value_range,
+        feature_groups=feature_groups,
         random_state=rng,
     ).astype(np.float32)
     return rows, (X_val_noisy, X_val, weights[val])

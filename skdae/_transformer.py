@@ -22,7 +22,13 @@ from sklearn.utils.validation import (
 
 from . import _backend, _plan, _training_data
 from ._corruption import NOISE_TYPES
-from ._forward import ACTIVATIONS, by_dtype, dense_stack, forward
+from ._forward import (
+    ACTIVATIONS,
+    by_dtype,
+    dense_stack,
+    forward,
+    hidden_activations,
+)
 from ._options import LOSSES, OPTIMIZERS
 
 
@@ -54,24 +60,40 @@ class DenoisingAutoencoderTransformer(
         Widths of the encoder's Dense layers. The decoder mirrors them and the
         last one is the width of the code. Ignored when ``model`` is given.
 
-    noise : {"gaussian", "masking", "salt_and_pepper"}, default="gaussian"
+    noise : {"gaussian", "masking", "salt_and_pepper", "swap"}, \
+            default="gaussian"
         Corruption applied while fitting. ``"gaussian"`` adds
         ``noise_factor * N(0, 1)``, ``"masking"`` zeroes a random fraction
         ``noise_factor`` of the inputs, ``"salt_and_pepper"`` sets a random
         fraction ``noise_factor`` to a low or a high value, half each: 0 and 1
         for data in [0, 1], each feature's training minimum and maximum
-        otherwise.
+        otherwise. ``"swap"`` replaces a random fraction ``noise_factor`` of
+        the inputs with the same feature's value in another sample of the
+        batch: the swap noise of the tabular denoising autoencoders, which
+        keeps every value one the feature really takes (see "Tables" in the
+        user guide; 0.15 is the usual fraction).
 
     noise_factor : float or "auto", default="auto"
         Standard deviation of the Gaussian noise, or the corrupted fraction
-        (at most 1) for masking and salt-and-pepper. 0 trains a plain
-        autoencoder. ``"auto"`` is 0.5 when the training data lie in [0, 1],
+        (at most 1) for masking, salt-and-pepper and swap. 0 trains a plain
+        autoencoder. ``"auto"`` is 0.15 for swap noise, the tabular
+        recipe's fraction; for the other noises it is 0.5 when the training
+        data lie in [0, 1],
         as in the classic recipe (images, whose many redundant pixels let
         the network undo heavy noise), and 0.2 otherwise (e.g. standardized
         tabular data, whose few features carry less redundancy: with 0.5,
         LogisticRegression after the transformer lost 1.7 points of clean
         accuracy on wine and 3.3 on iris, with 0.2 none and 1.3; see the
         user guide). The value used is stored in ``noise_factor_``.
+
+    feature_groups : list of list of int or None, default=None
+        Groups of input columns corrupted as one by ``"swap"`` and
+        ``"masking"`` noise: a group is hit or not as a whole, and swapped
+        from a single other sample. Pass the columns of each one-hot encoded
+        categorical feature (:func:`skdae.one_hot_groups` lists them), so
+        that swap noise swaps categories rather than single one-hot bits.
+        Columns in no group are corrupted alone. Other noises raise a
+        ValueError at fit.
 
     corrupted_loss_weight : float, default=1.0
         Weight, in the training loss, of the entries the noise changed,
@@ -165,9 +187,15 @@ class DenoisingAutoencoderTransformer(
         Seeds the weights, the noise, the shuffling and the validation split.
         An int gives reproducible fits.
 
-    transform_output : {"denoised", "encoded"}, default="denoised"
+    transform_output : {"denoised", "encoded", "hidden"}, default="denoised"
         What :meth:`transform` returns: the denoised reconstruction, with the
-        width of the input, or the code (dimensionality reduction).
+        width of the input; the code (dimensionality reduction); or the
+        activations of every hidden layer side by side (encoder, code and
+        decoder: ``2 * len(hidden_layer_sizes) - 1`` layers), the features
+        of the tabular denoising-autoencoder recipe, e.g. in a
+        :class:`~sklearn.pipeline.FeatureUnion` beside the raw columns (see
+        "Tables" in the user guide). ``"hidden"`` needs the default Dense
+        network.
 
     model : callable or None, default=None
         The network. None builds a Dense chain from ``hidden_layer_sizes``,
@@ -279,6 +307,7 @@ class DenoisingAutoencoderTransformer(
         ],
         "noise": [StrOptions(set(NOISE_TYPES))],
         "noise_factor": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
+        "feature_groups": [list, None],
         "corrupted_loss_weight": [Interval(Real, 0, None, closed="neither")],
         "clip_range": [StrOptions({"auto"}), tuple, None],
         "activation": [StrOptions(set(ACTIVATIONS))],
@@ -298,7 +327,7 @@ class DenoisingAutoencoderTransformer(
         "callbacks": [list, None],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
-        "transform_output": [StrOptions({"denoised", "encoded"})],
+        "transform_output": [StrOptions({"denoised", "encoded", "hidden"})],
         "model": [callable, None],
     }
 
@@ -308,6 +337,7 @@ class DenoisingAutoencoderTransformer(
         *,
         noise="gaussian",
         noise_factor="auto",
+        feature_groups=None,
         corrupted_loss_weight=1.0,
         clip_range="auto",
         activation="relu",
@@ -330,6 +360,7 @@ class DenoisingAutoencoderTransformer(
         self.hidden_layer_sizes = hidden_layer_sizes
         self.noise = noise
         self.noise_factor = noise_factor
+        self.feature_groups = feature_groups
         self.corrupted_loss_weight = corrupted_loss_weight
         self.clip_range = clip_range
         self.activation = activation
@@ -462,7 +493,9 @@ class DenoisingAutoencoderTransformer(
         self.loss_ = fitted.loss
         self.clip_range_ = plan.clip_range
         self.noise_factor_ = plan.noise_factor
-        self._auto_noise_factor_ = _plan.AUTO_NOISE_FACTOR[plan.unit_interval]
+        self._auto_noise_factor_ = _plan.auto_noise_factor(
+            plan.noise, plan.unit_interval
+        )
         self._value_range_ = plan.value_range
         self._seed_ = plan.seed
         self._architecture_ = fitted.architecture
@@ -594,7 +627,19 @@ class DenoisingAutoencoderTransformer(
         )
         if self.transform_output == "encoded":
             return self._run("encoder", X)
+        if self.transform_output == "hidden":
+            return hidden_activations(X, self._hidden_layers()[X.dtype])
         return self._run("network", X)
+
+    def _hidden_layers(self):
+        """The Dense chain by dtype, for ``transform_output="hidden"``."""
+        if self._forward_layers_ is None:
+            raise ValueError(
+                "transform_output='hidden' needs the default Dense network, "
+                "whose hidden layers skdae knows; a network given with model= "
+                "can name its code layer 'code' and use 'encoded'."
+            )
+        return self._forward_layers_
 
     def inverse_transform(self, X):
         """Map the output of :meth:`transform` back to the input space.
@@ -622,6 +667,12 @@ class DenoisingAutoencoderTransformer(
             )
         if self.transform_output == "denoised":
             return X
+        if self.transform_output == "hidden":
+            raise ValueError(
+                "inverse_transform is not available with "
+                "transform_output='hidden': the hidden activations are not a "
+                "code the decoder maps back; use 'encoded'."
+            )
         return self._run("decoder", X)
 
     def score_samples(self, X):
@@ -711,8 +762,9 @@ class DenoisingAutoencoderTransformer(
     def get_feature_names_out(self, input_features=None):
         """Output feature names.
 
-        The denoised output keeps the input names; codes are named
-        ``denoisingautoencodertransformer0``, ``...1``, and so on.
+        The denoised output keeps the input names; codes (and hidden
+        activations) are named ``denoisingautoencodertransformer0``,
+        ``...1``, and so on.
 
         Parameters
         ----------
@@ -733,6 +785,9 @@ class DenoisingAutoencoderTransformer(
     def _n_features_out(self):
         if self.transform_output == "denoised":
             return self.n_features_in_
+        if self.transform_output == "hidden":
+            layers = self._hidden_layers()[np.dtype(np.float32)]
+            return sum(kernel.shape[1] for kernel, _, _ in layers[:-1])
         if self._forward_layers_ is None:
             return int(np.prod(self._keras_view("encoder").output_shape[1:]))
         layers = self._forward_layers_[np.dtype(np.float32)]

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skdae import corrupt
+from skdae import corrupt, one_hot_groups
 
 
 @pytest.fixture
@@ -120,3 +120,92 @@ def test_corrupt_properties(
         assert ((noisy[changed] == low) | (noisy[changed] == high)).all()
     if noise_factor == 0:
         np.testing.assert_array_equal(noisy, X)
+
+
+def _donor_check(X, noisy):
+    """Every changed entry holds a value of its own column from another row."""
+    changed = np.argwhere(noisy != X)
+    for i, j in changed:
+        donors = np.flatnonzero(X[:, j] == noisy[i, j])
+        assert donors.size and (donors != i).any()
+    return changed
+
+
+def test_swap_takes_values_from_the_same_column():
+    X = np.random.RandomState(0).normal(size=(300, 8))
+    noisy = corrupt(X, noise="swap", noise_factor=0.15, random_state=0)
+    changed = _donor_check(X, noisy)
+    assert abs(len(changed) / X.size - 0.15) < 0.02
+    # Each column keeps its own values: same multiset up to the swapped rows.
+    assert np.isin(noisy, X).all()
+
+
+def test_swap_keeps_missing_entries_and_never_copies_them():
+    X = np.random.RandomState(0).normal(size=(200, 5))
+    X[::3, 1] = np.nan
+    noisy = corrupt(X, noise="swap", noise_factor=0.5, random_state=0)
+    np.testing.assert_array_equal(np.isnan(noisy), np.isnan(X))
+
+
+def test_swap_of_one_row_changes_nothing():
+    X = np.arange(5.0).reshape(1, 5)
+    np.testing.assert_array_equal(corrupt(X, noise="swap", noise_factor=1.0), X)
+
+
+def test_grouped_swap_moves_whole_categories():
+    rng = np.random.RandomState(0)
+    onehot = np.eye(4)[rng.randint(0, 4, 500)]
+    X = np.hstack([rng.normal(size=(500, 2)), onehot])
+    groups = one_hot_groups([list("abcd")], start=2)
+    noisy = corrupt(
+        X, noise="swap", noise_factor=0.5, feature_groups=groups, random_state=0
+    )
+    # Still one category per row: never a single swapped bit.
+    np.testing.assert_array_equal(noisy[:, 2:].sum(axis=1), 1)
+    assert (noisy[:, 2:] != X[:, 2:]).any(axis=1).mean() > 0.2
+    ungrouped = corrupt(X, noise="swap", noise_factor=0.5, random_state=0)
+    assert (ungrouped[:, 2:].sum(axis=1) != 1).any()
+
+
+def test_grouped_masking_masks_whole_groups():
+    X = np.ones((400, 6))
+    noisy = corrupt(
+        X, noise="masking", noise_factor=0.3, feature_groups=[[0, 1, 2]], random_state=0
+    )
+    group = noisy[:, :3]
+    assert set(np.unique(group.sum(axis=1))) == {0.0, 3.0}
+    assert abs((group.sum(axis=1) == 0).mean() - 0.3) < 0.07
+
+
+@pytest.mark.parametrize(
+    "groups, match",
+    [
+        ([[0, 7]], r"in \[0, 6\)"),
+        ([[0, 1], [1, 2]], "disjoint"),
+        ([[]], "non-empty"),
+        ([[0.5]], "column indices"),
+        ([[0, 0]], "disjoint"),
+        (5, "list"),
+    ],
+)
+def test_feature_groups_errors(groups, match):
+    with pytest.raises(ValueError, match=match):
+        corrupt(np.ones((3, 6)), noise="swap", feature_groups=groups)
+
+
+def test_feature_groups_need_a_whole_entry_noise():
+    with pytest.raises(ValueError, match="feature_groups needs noise in"):
+        corrupt(np.ones((3, 6)), noise="gaussian", feature_groups=[[0, 1]])
+
+
+def test_one_hot_groups_from_categories_and_from_an_encoder():
+    from sklearn.preprocessing import OneHotEncoder
+
+    assert one_hot_groups([[1, 2], ["x"]], start=3) == [[3, 4], [5]]
+    Xc = np.array([["a", "x"], ["b", "y"], ["c", "x"]], dtype=object)
+    encoder = OneHotEncoder().fit(Xc)
+    assert one_hot_groups(encoder) == [[0, 1, 2], [3, 4]]
+    with pytest.raises(ValueError, match="drop=None"):
+        one_hot_groups(OneHotEncoder(drop="first").fit(Xc))
+    with pytest.raises(ValueError, match="fitted OneHotEncoder"):
+        one_hot_groups(OneHotEncoder())

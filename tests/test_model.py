@@ -20,7 +20,7 @@ def X():
     return np.random.RandomState(0).uniform(0.2, 0.8, size=(512, 50)).astype("float32")
 
 
-@pytest.mark.parametrize("noise", ["gaussian", "masking", "salt_and_pepper"])
+@pytest.mark.parametrize("noise", ["gaussian", "masking", "salt_and_pepper", "swap"])
 def test_identity_outside_training(noise, X):
     layer = corruption(noise=noise)
     np.testing.assert_array_equal(layer(X, training=False), X)
@@ -82,6 +82,36 @@ def test_salt_and_pepper_takes_per_feature_values(X):
     out = np.asarray(layer(X, training=True))
     assert abs((out == low).mean() - 0.1) < 0.01
     assert abs((out == high).mean() - 0.1) < 0.01
+
+
+def test_swap_takes_each_value_from_its_own_column_in_another_row():
+    X = np.random.RandomState(0).normal(size=(256, 12)).astype("float32")
+    layer = corruption(noise="swap", noise_factor=0.15)
+    noisy = np.asarray(layer(X, training=True))
+    changed = np.argwhere(noisy != X)
+    assert abs(len(changed) / X.size - 0.15) < 0.02
+    for i, j in changed:
+        donors = np.flatnonzero(X[:, j] == noisy[i, j])
+        assert donors.size and (donors != i).any()
+    # Fresh draws every batch.
+    assert not np.array_equal(noisy, np.asarray(layer(X, training=True)))
+
+
+def test_grouped_swap_moves_whole_categories_in_the_graph():
+    rng = np.random.RandomState(0)
+    X = np.hstack([np.eye(3)[rng.randint(0, 3, 400)], rng.normal(size=(400, 2))])
+    X = X.astype("float32")
+    layer = corruption(noise="swap", noise_factor=0.5, groups=[0, 0, 0, 1, 2])
+    noisy = np.asarray(layer(X, training=True))
+    np.testing.assert_array_equal(noisy[:, :3].sum(axis=1), 1)
+    assert (noisy[:, :3] != X[:, :3]).any(axis=1).mean() > 0.2
+    assert layer.get_config()["groups"] == [0, 0, 0, 1, 2]
+
+
+def test_groups_must_fit_the_features():
+    layer = corruption(noise="swap", groups=[0, 0, 7])
+    with pytest.raises(ValueError, match="groups must give each of the 3"):
+        layer(np.zeros((4, 3), "float32"), training=True)
 
 
 def test_clip_range(X):
