@@ -329,17 +329,15 @@ def _converter(scope, operator, container):
     from skl2onnx.common.data_types import DoubleTensorType
 
     transformer = operator.raw_operator
-    if transformer.transform_output == "hidden":
-        raise ValueError(
-            "ONNX export of DenoisingAutoencoderTransformer supports "
-            "transform_output='denoised' and 'encoded', not 'hidden'."
-        )
     if transformer._forward_layers_ is None:
         return _convert_with_tf2onnx(scope, operator, container)
     opv = container.target_opset
     layers = transformer._forward_layers_[np.dtype(np.float32)]
     if transformer.transform_output == "encoded":
         layers = layers[: len(layers) // 2]
+    hidden = transformer.transform_output == "hidden"
+    if hidden:  # every layer's activations but the output's
+        layers = layers[:-1]
     double = isinstance(operator.inputs[0].type, DoubleTensorType)
     h = operator.inputs[0]
     if double:
@@ -351,9 +349,13 @@ def _converter(scope, operator, container):
         h,
         op_version=opv,
     )
+    activations = []
     for kernel, bias, activation in layers:
         h = ops.OnnxAdd(ops.OnnxMatMul(h, kernel, op_version=opv), bias, op_version=opv)
         h = _activation(activation, h, opv)
+        activations.append(h)
+    if hidden:
+        h = ops.OnnxConcat(*activations, axis=1, op_version=opv)
     if double:
         h = ops.OnnxCast(h, to=TensorProto.DOUBLE, op_version=opv)
     output = ops.OnnxIdentity(h, op_version=opv, output_names=operator.outputs[:1])

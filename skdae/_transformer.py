@@ -195,7 +195,7 @@ class DenoisingAutoencoderTransformer(
         of the tabular denoising-autoencoder recipe, e.g. in a
         :class:`~sklearn.pipeline.FeatureUnion` beside the raw columns (see
         "Tables" in the user guide). ``"hidden"`` needs the default Dense
-        network.
+        network and has no :meth:`inverse_transform`.
 
     model : callable or None, default=None
         The network. None builds a Dense chain from ``hidden_layer_sizes``,

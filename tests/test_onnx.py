@@ -26,7 +26,7 @@ def run(onnx_model, X):
     return session.run(None, {session.get_inputs()[0].name: X.astype(np.float32)})
 
 
-@pytest.mark.parametrize("output", ["denoised", "encoded"])
+@pytest.mark.parametrize("output", ["denoised", "encoded", "hidden"])
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_transformer_matches_onnxruntime(digits, activation, output):
     X = digits[0][:300]
