@@ -25,6 +25,8 @@ exclude_patterns = [
     "benchmarks/value.md",
     "benchmarks/transform.md",
     "benchmarks/impute.md",
+    "benchmarks/tabular.md",
+    "benchmarks/impute_real.md",
     "auto_examples/*.ipynb",
 ]
 autosummary_generate = True
