@@ -305,11 +305,6 @@ def check_noise_auto():
     return results
 
 
-if __name__ == "__main__":
-    check()
-    print("all claims hold")
-
-
 def check_tables(path=TABLES):
     """The claims of the page's "Tables" section."""
     results = json.loads(Path(path).read_text())
@@ -397,3 +392,8 @@ def check_impute_real(path=IMPUTE_REAL):
     assert (hgb["skdae, n_neighbors=5 + HGB"], hgb["HGB, native NaN"]) == (0.742, 0.733)
     imputed = [v for k, v in votes.items() if k.endswith("+ HGB") and "level" not in k]
     assert votes["HGB, native NaN"] == 0.961 > max(imputed)
+
+
+if __name__ == "__main__":
+    check()
+    print("all claims hold")
