@@ -25,7 +25,6 @@ and ``impute_real.md``. A few minutes on 2 cores. Run by hand:
 
 import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -35,11 +34,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from tabular import OUT, read_mlbench  # benchmarks/tabular.py, beside this file
 
 from skdae import DenoisingAutoencoderImputer
 
-OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks"
-MLBENCH = Path("/usr/lib/R/site-library/mlbench/data")
 TARGETS = {
     "PimaIndiansDiabetes2": "diabetes",
     "HouseVotes84": "Class",
@@ -51,13 +49,8 @@ SEEDS = (0, 1, 2)
 def load(name):
     """``(X with NaN, X with missing as a level or None, y)``."""
     import pandas as pd
-    import rdata
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # rdata: "Unknown encoding"
-        frame = rdata.read_rda(MLBENCH / f"{name}.rda")[name]
-    y = frame[TARGETS[name]].cat.codes.to_numpy()
-    features = frame.drop(columns=TARGETS[name])
+    features, y = read_mlbench(name, TARGETS[name])
     categorical = [
         c for c in features if isinstance(features[c].dtype, pd.CategoricalDtype)
     ]

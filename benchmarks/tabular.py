@@ -85,17 +85,22 @@ SWAP = 0.15
 FOLDS = 3
 
 
-def load(name):
-    """Numeric columns, categorical codes (-1: missing), labels, levels."""
-    import pandas as pd
+def read_mlbench(name, target):
+    """``(features, labels)``: the package's data frame ``name`` without its
+    column ``target``, and that column's category codes."""
     import rdata
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rdata: "Unknown encoding"
         frame = rdata.read_rda(MLBENCH / f"{name}.rda")[name]
-    target = DATASETS[name]
-    y = frame[target].cat.codes.to_numpy()
-    features = frame.drop(columns=target)
+    return frame.drop(columns=target), frame[target].cat.codes.to_numpy()
+
+
+def load(name):
+    """Numeric columns, categorical codes (-1: missing), labels, levels."""
+    import pandas as pd
+
+    features, y = read_mlbench(name, DATASETS[name])
     numeric = [
         c for c in features if not isinstance(features[c].dtype, pd.CategoricalDtype)
     ]
@@ -104,7 +109,7 @@ def load(name):
     codes = (
         np.column_stack([features[c].cat.codes.to_numpy() for c in categorical])
         if categorical
-        else np.empty((len(frame), 0))
+        else np.empty((len(features), 0))
     )
     levels = [sorted(set(codes[:, j])) for j in range(codes.shape[1])]
     return np.hstack([X_num, codes.astype(float)]), y, X_num.shape[1], levels

@@ -24,6 +24,15 @@ def check_noise_factor(noise, noise_factor):
         )
 
 
+def check_grouped_noise(noise):
+    """Raise a ValueError unless ``noise`` can corrupt groups of columns."""
+    if noise not in GROUPED_NOISE_TYPES:
+        raise ValueError(
+            f"feature_groups needs noise in {GROUPED_NOISE_TYPES}, which "
+            f"corrupt an entry as a whole; got noise={noise!r}."
+        )
+
+
 def group_ids(feature_groups, n_features, noise=None):
     """Each column's group: an int array of shape (n_features,), or None.
 
@@ -34,11 +43,8 @@ def group_ids(feature_groups, n_features, noise=None):
     """
     if feature_groups is None:
         return None
-    if noise is not None and noise not in GROUPED_NOISE_TYPES:
-        raise ValueError(
-            f"feature_groups needs noise in {GROUPED_NOISE_TYPES}, which "
-            f"corrupt an entry as a whole; got noise={noise!r}."
-        )
+    if noise is not None:
+        check_grouped_noise(noise)
     ids = np.full(n_features, -1)
     try:
         groups = [np.asarray(group) for group in feature_groups]
@@ -131,16 +137,20 @@ def corrupt(
         X, dtype=[np.float64, np.float32], copy=True, ensure_all_finite="allow-nan"
     )
     ids = group_ids(feature_groups, X.shape[1], noise)
+    # One draw per group of columns (per column without groups), shared by
+    # the group's columns.
+    draws = X.shape if ids is None else (X.shape[0], ids.max() + 1)
+
+    def per_group(values):
+        return values if ids is None else values[:, ids]
+
     missing = np.isnan(X)
     rng = check_random_state(random_state)
     if noise == "gaussian":
         X += (noise_factor * rng.standard_normal(X.shape)).astype(X.dtype)
     elif noise == "swap":
-        n_groups = X.shape[1] if ids is None else ids.max() + 1
-        hit = rng.random_sample((X.shape[0], n_groups)) < noise_factor
-        offsets = rng.randint(1, max(X.shape[0], 2), size=hit.shape)
-        if ids is not None:  # a group's columns share its draws
-            hit, offsets = hit[:, ids], offsets[:, ids]
+        hit = per_group(rng.random_sample(draws)) < noise_factor
+        offsets = per_group(rng.randint(1, max(X.shape[0], 2), size=draws))
         if X.shape[0] > 1:
             rows, columns = np.nonzero(hit)
             swapped = X[(rows + offsets[rows, columns]) % X.shape[0], columns]
@@ -148,9 +158,7 @@ def corrupt(
             swapped = np.where(np.isnan(swapped), X[rows, columns], swapped)
             X[rows, columns] = swapped
     else:
-        u = rng.random_sample(X.shape if ids is None else (X.shape[0], ids.max() + 1))
-        if ids is not None:
-            u = u[:, ids]
+        u = per_group(rng.random_sample(draws))
         if noise == "masking":
             X[u < noise_factor] = 0
         else:

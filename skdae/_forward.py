@@ -273,24 +273,12 @@ def hidden_activations(X, layers):
     """The activations of every layer of ``layers`` but the last, side by
     side: ``(n_samples, sum of their widths)``, in the kernels' dtype.
 
-    Missing entries (NaN) are 0 to the network, as in training; infinity
-    raises a ValueError. Computed in blocks of rows.
+    Each layer runs through :func:`forward`, so missing entries (NaN) are 0
+    to the network and infinity raises a ValueError, as in ``transform``.
     """
-    X = np.asarray(X, dtype=layers[0][0].dtype)
-    widths = [kernel.shape[1] for kernel, _, _ in layers[:-1]]
-    out = np.empty((X.shape[0], sum(widths)), dtype=X.dtype)
-    for start in range(0, X.shape[0], _BLOCK_ROWS):
-        h = X[start : start + _BLOCK_ROWS]
-        if not np.isfinite(h).all():
-            if np.isinf(h).any():
-                raise ValueError(
-                    f"Input X contains infinity or a value too large for {h.dtype!r}."
-                )
-            h = np.where(np.isnan(h), 0, h)
-        column = 0
-        for (kernel, bias, activation), width in zip(layers, widths, strict=False):
-            h = h @ kernel
-            _activate(h, activation, halved=False, bias=bias)
-            out[start : start + len(h), column : column + width] = h
-            column += width
-    return out
+    activations = []
+    h = X
+    for layer in layers[:-1]:
+        h = forward(h, [layer])
+        activations.append(h)
+    return np.hstack(activations)

@@ -10,8 +10,8 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils._set_output import _get_adapter_from_container
 
 from ._corruption import (
-    GROUPED_NOISE_TYPES,
     NOISE_TYPES,
+    check_grouped_noise,
     check_noise_factor,
     corrupt,
 )
@@ -115,10 +115,8 @@ def make_corrupted_scorer(
                 f"got {clip_range!r}."
             )
     check_noise_factor(noise, noise_factor)
-    if feature_groups is not None and noise not in GROUPED_NOISE_TYPES:
-        raise ValueError(
-            f"feature_groups needs noise in {GROUPED_NOISE_TYPES}, got {noise!r}."
-        )
+    if feature_groups is not None:
+        check_grouped_noise(noise)
     if random_state is None:  # fresh entropy, not NumPy's global generator
         random_state = int(np.random.default_rng().integers(2**31 - 1))
     elif not isinstance(random_state, Integral):

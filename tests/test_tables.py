@@ -70,6 +70,9 @@ def test_hidden_output_takes_missing_values(hidden, table):
     out = hidden.transform(X)
     assert np.isfinite(out).all()
     assert not np.allclose(out[0], hidden.transform(table[0][:1])[0])
+    X[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        hidden.transform(X)
 
 
 def test_hidden_features_beside_the_raw_columns(hidden, table):
