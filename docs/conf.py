@@ -27,6 +27,7 @@ exclude_patterns = [
     "benchmarks/impute.md",
     "benchmarks/tabular.md",
     "benchmarks/impute_real.md",
+    "benchmarks/grouped_loss.md",
     "auto_examples/*.ipynb",
 ]
 autosummary_generate = True

@@ -19,6 +19,7 @@ SEARCHES = VALUE.with_name("searches.json")
 NOISE_AUTO = VALUE.with_name("noise_auto.json")
 TABLES = VALUE.with_name("tabular.json")
 IMPUTE_REAL = VALUE.with_name("impute_real.json")
+GROUPED_LOSS = VALUE.with_name("grouped_loss.json")
 IMAGES = ["digits", "fashion_mnist_5000", "fashion_mnist_60000"]
 TABULAR = ["breast_cancer", "wine"]
 NOISY = ["gaussian_0.5", "masking_0.3"]
@@ -88,6 +89,7 @@ def check(path=VALUE):
     check_noise_auto()
     check_tables()
     check_impute_real()
+    check_grouped_loss()
     return results
 
 
@@ -397,6 +399,20 @@ def check_tables(path=TABLES):
             ) or score(name, f"raw + {denoised}", classifier, "noisy") > score(
                 name, "raw", classifier, "noisy"
             ), (name, classifier)
+
+
+def check_grouped_loss(path=GROUPED_LOSS):
+    """The claims of the page's "A loss per category"."""
+    results = json.loads(Path(path).read_text())
+    # "On HouseVotes84 (seed 0, the only run so far) it did not help:
+    # LogisticRegression 0.949 against 0.954, HistGradientBoosting 0.954
+    # with both."
+    assert list(results) == ["HouseVotes84"] and list(results["HouseVotes84"]) == ["0"]
+    run = results["HouseVotes84"]["0"]
+    lr, hgb = "LogisticRegression", "HistGradientBoosting"
+    assert round(run["per group"][lr], 3) == 0.949
+    assert round(run["per column"][lr], 3) == 0.954
+    assert round(run["per group"][hgb], 3) == round(run["per column"][hgb], 3) == 0.954
 
 
 def check_impute_real(path=IMPUTE_REAL):
