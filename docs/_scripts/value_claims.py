@@ -88,6 +88,7 @@ def check(path=VALUE):
     check_benchmarks_page()
     check_noise_auto()
     check_tables()
+    check_categorical_tables_and_goals()
     check_impute_real()
     check_grouped_loss()
     return results
@@ -325,7 +326,7 @@ def check_tables(path=TABLES):
     denoised = "tabular recipe, denoised"
     numeric = ("Satellite", "LetterRecognition", "Shuttle")
     # "the median over seeds 0, 1 and 2"
-    assert all(sorted(results[name]) == ["0", "1", "2"] for name in numeric)
+    assert all(sorted(runs) == ["0", "1", "2"] for runs in results.values())
     # "4.1 points on Satellite (0.897, alone or beside the raw columns,
     # against 0.856), 18.6 on LetterRecognition (0.959 beside the raw columns
     # against 0.773) and 3.3 on Shuttle (0.999 against 0.966), where the
@@ -399,6 +400,124 @@ def check_tables(path=TABLES):
             ) or score(name, f"raw + {denoised}", classifier, "noisy") > score(
                 name, "raw", classifier, "noisy"
             ), (name, classifier)
+
+
+def check_categorical_tables_and_goals(path=TABLES):
+    """The claims of "Categorical tables" and "The goals, in one place"."""
+    results = json.loads(Path(path).read_text())
+    lr, hgb = "LogisticRegression", "HistGradientBoosting"
+
+    def median(name, variant, classifier, kind="clean"):
+        runs = results[name].values()
+        return statistics.median(r["scores"][variant][classifier][kind] for r in runs)
+
+    def best(name, classifier, kind="clean", beside=False):
+        variants = [
+            v
+            for v in results[name]["0"]["scores"]
+            if ("skdae" in v or "recipe" in v)
+            and (v.startswith("raw + ") or not beside)
+        ]
+        return max(median(name, v, classifier, kind) for v in variants)
+
+    def points(a, b):
+        return round(100 * (a - b), 1)
+
+    categorical = ("DNA", "HouseVotes84", "Soybean")
+    # "no front end gains LogisticRegression as much as a point"
+    for name in categorical:
+        raw = median(name, "raw", lr)
+        gains = [median(name, v, lr) - raw for v in results[name]["0"]["scores"]]
+        assert max(gains) < 0.01, name
+    # "the defaults' denoised output beside the raw columns on DNA (0.939
+    # against 0.932) and the recipe alone on HouseVotes84 (0.956 against
+    # 0.952; PCA gives 0.959)"
+    for name, variant, ours, raw in (
+        ("DNA", "raw + skdae defaults, denoised", 0.939, 0.932),
+        ("HouseVotes84", "tabular recipe", 0.956, 0.952),
+    ):
+        assert round(median(name, variant, lr), 3) == round(best(name, lr), 3) == ours
+        assert round(median(name, "raw", lr), 3) == raw, name
+    assert round(median("HouseVotes84", "PCA", lr), 3) == 0.959
+    # "on Soybean every front end is behind the raw columns, the best (the
+    # defaults beside them) by 0.6 points (0.9326 against 0.9385)"
+    soybean_raw = median("Soybean", "raw", lr)
+    assert all(
+        median("Soybean", v, lr) < soybean_raw
+        for v in results["Soybean"]["0"]["scores"]
+        if v != "raw"
+    )
+    assert best("Soybean", lr) == median("Soybean", "raw + skdae defaults", lr)
+    assert round(best("Soybean", lr), 4) == 0.9326 and round(soybean_raw, 4) == 0.9385
+    assert points(best("Soybean", lr), soybean_raw) == -0.6
+    # "the recipe is 0.3 points behind on DNA (0.9579 against 0.9605), 0.5 on
+    # HouseVotes84 (0.956 against 0.961) and 0.9 on Soybean (0.921 against
+    # 0.930)"
+    for name, (ours, raw, behind) in {
+        "DNA": (0.958, 0.960, -0.3),
+        "HouseVotes84": (0.956, 0.961, -0.5),
+        "Soybean": (0.921, 0.930, -0.9),
+    }.items():
+        recipe, raw_score = (
+            median(name, "raw + tabular recipe", hgb),
+            median(name, "raw", hgb),
+        )
+        assert (round(recipe, 3), round(raw_score, 3)) == (ours, raw), name
+        assert points(recipe, raw_score) == behind, name
+    dna = median("DNA", "raw + tabular recipe", hgb), median("DNA", "raw", hgb)
+    assert tuple(round(s, 4) for s in dna) == (0.9579, 0.9605)
+    # "LR 0.871 against 0.847 on DNA, 0.917 against 0.897 on HouseVotes84 and
+    # 0.883 against 0.862 on Soybean; HGB 0.882 against 0.862, 0.910 against
+    # 0.894 and 0.842 against 0.779"
+    for classifier, quoted in {
+        lr: {
+            "DNA": (0.871, 0.847),
+            "HouseVotes84": (0.917, 0.897),
+            "Soybean": (0.883, 0.862),
+        },
+        hgb: {
+            "DNA": (0.882, 0.862),
+            "HouseVotes84": (0.910, 0.894),
+            "Soybean": (0.842, 0.779),
+        },
+    }.items():
+        for name, (ours, raw) in quoted.items():
+            assert round(best(name, classifier, "noisy"), 3) == ours, (name, classifier)
+            assert round(median(name, "raw", classifier, "noisy"), 3) == raw, name
+    # The goals: "met (4.1 and 18.6)"; "missed on Soybean (0.6 behind); met on
+    # the other five tables"
+    gains = {name: points(best(name, lr), median(name, "raw", lr)) for name in results}
+    assert (gains["Satellite"], gains["LetterRecognition"]) == (4.1, 18.6)
+    assert {name for name, gain in gains.items() if gain < -0.5} == {"Soybean"}
+    # README: "on categorical tables (DNA, HouseVotes84, Soybean) its best
+    # setting stays within a point of the raw columns"
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    assert (
+        "on categorical tables (DNA, HouseVotes84, Soybean) its best setting stays"
+        " within a point of the raw columns"
+    ) in readme
+    assert all(abs(gains[name]) < 1 for name in categorical)
+    # "met on Satellite (+0.1), DNA (0.0) and Shuttle (+0.3); missed on
+    # LetterRecognition (-0.4), HouseVotes84 (-0.5) and Soybean (-0.9)";
+    # "Ahead on at least two tables: Satellite and Shuttle"
+    beside = {
+        name: points(best(name, hgb, beside=True), median(name, "raw", hgb))
+        for name in results
+    }
+    assert beside == {
+        "Satellite": 0.1,
+        "DNA": 0.0,
+        "Shuttle": 0.3,
+        "LetterRecognition": -0.4,
+        "HouseVotes84": -0.5,
+        "Soybean": -0.9,
+    }
+    # "A default tabular fit of LetterRecognition in at most 60 s: met (32 s)"
+    seconds = [
+        r["fit_seconds"]["tabular recipe"]
+        for r in results["LetterRecognition"].values()
+    ]
+    assert round(statistics.median(seconds)) == 32
 
 
 def check_grouped_loss(path=GROUPED_LOSS):
