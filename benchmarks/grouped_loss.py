@@ -19,8 +19,9 @@ Both use the same initial weights and the same noise. Accuracy of
 ``StandardScaler`` + ``LogisticRegression`` and of
 ``HistGradientBoostingClassifier`` on the hidden activations, each alone and
 beside the raw one-hot columns, 3-fold stratified CV; the median over seeds.
-Writes ``docs/benchmarks/grouped_loss.json`` and ``grouped_loss.md``. Run by
-hand (data: see ``benchmarks/tabular.py``)::
+Writes ``docs/benchmarks/grouped_loss.json`` (merged with earlier runs, by
+dataset and seed) and ``grouped_loss.md``. Run by hand (data: see
+``benchmarks/tabular.py``)::
 
     python benchmarks/grouped_loss.py --seeds 0 1 2
 """
@@ -123,15 +124,7 @@ def run(name, seed):
     }
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0])
-    args = parser.parse_args(argv)
-    results = {
-        name: {str(s): run(name, s) for s in args.seeds} for name in args.datasets
-    }
-    (OUT / "grouped_loss.json").write_text(json.dumps(results, indent=1) + "\n")
+def table(results):
     lines = [
         "Accuracy, 3-fold stratified CV, median over seeds; hidden activations of"
         " the tabular recipe trained with each loss.",
@@ -151,8 +144,22 @@ def main(argv=None):
                 + " | ".join(f"{m:.3f}" for m in medians)
                 + " |"
             )
-    (OUT / "grouped_loss.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0])
+    args = parser.parse_args(argv)
+    path = OUT / "grouped_loss.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    for name in args.datasets:
+        for seed in args.seeds:
+            results.setdefault(name, {})[str(seed)] = run(name, seed)
+            path.write_text(json.dumps(results, indent=1) + "\n")
+            (OUT / "grouped_loss.md").write_text(table(results))
+    print(table(results))
 
 
 if __name__ == "__main__":
