@@ -103,7 +103,7 @@ def scores(name, results=None, save=lambda: None):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # convergence, empty features
                 values.append(cross_val_score(estimator(seed), data, y, cv=cv).mean())
-        accuracy[label] = float(np.median(values))
+        accuracy[label] = round(float(np.median(values)), 3)  # as the table
         print(name, label, f"{accuracy[label]:.3f}", flush=True)
         save()
 
