@@ -149,7 +149,9 @@ def table(results):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
+    parser.add_argument(
+        "--datasets", nargs="+", choices=list(DATASETS), default=list(DATASETS)
+    )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     args = parser.parse_args(argv)
     path = OUT / "grouped_loss.json"

@@ -162,7 +162,9 @@ def table(results):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=list(TARGETS))
+    parser.add_argument(
+        "--datasets", nargs="+", choices=list(TARGETS), default=list(TARGETS)
+    )
     parser.add_argument(
         "--resume",
         action="store_true",
