@@ -27,7 +27,6 @@ dataset and seed) and ``grouped_loss.md``. Run by hand (data: see
 """
 
 import argparse
-import json
 
 import keras
 import numpy as np
@@ -35,7 +34,7 @@ from keras import ops
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
-from tabular import OUT, classifiers, encoder, load
+from tabular import classifiers, encoder, load, run_seeds
 
 from skdae import corrupt, one_hot_groups
 
@@ -154,13 +153,7 @@ def main(argv=None):
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     args = parser.parse_args(argv)
-    path = OUT / "grouped_loss.json"
-    results = json.loads(path.read_text()) if path.exists() else {}
-    for name in args.datasets:
-        for seed in args.seeds:
-            results.setdefault(name, {})[str(seed)] = run(name, seed)
-            path.write_text(json.dumps(results, indent=1) + "\n")
-            (OUT / "grouped_loss.md").write_text(table(results))
+    results = run_seeds("grouped_loss", args.datasets, args.seeds, run, table)
     print(table(results))
 
 

@@ -274,6 +274,20 @@ def table(results):
     return "\n".join(lines) + "\n"
 
 
+def run_seeds(stem, datasets, seeds, run, table):
+    """``run(name, seed)`` for every dataset and seed, merged into
+    ``OUT/<stem>.json`` (earlier runs kept, by dataset and seed); the JSON and
+    ``OUT/<stem>.md`` (``table(results)``) are written after every seed."""
+    path = OUT / f"{stem}.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    for name in datasets:
+        for seed in seeds:
+            results.setdefault(name, {})[str(seed)] = run(name, seed)
+            path.write_text(json.dumps(results, indent=1) + "\n")
+            (OUT / f"{stem}.md").write_text(table(results))
+    return results
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -287,13 +301,13 @@ def main(argv=None):
         help="a stratified subsample of larger data sets (the table says so)",
     )
     args = parser.parse_args(argv)
-    path = OUT / "tabular.json"
-    results = json.loads(path.read_text()) if path.exists() else {}
-    for name in args.datasets:
-        for seed in args.seeds:
-            results.setdefault(name, {})[str(seed)] = run(name, seed, args.max_rows)
-            path.write_text(json.dumps(results, indent=1) + "\n")
-            (OUT / "tabular.md").write_text(table(results))
+    results = run_seeds(
+        "tabular",
+        args.datasets,
+        args.seeds,
+        lambda name, seed: run(name, seed, args.max_rows),
+        table,
+    )
     print(table(results))
 
 
