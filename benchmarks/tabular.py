@@ -36,11 +36,13 @@ categorical is swapped whole), drawn once per fold. The fit time of the
 front end is the median over folds.
 
 Writes ``docs/benchmarks/tabular.json`` (merged with earlier runs, by
-dataset and seed) and ``tabular.md``. Run by hand::
+dataset and seed) and ``tabular.md``; ``--stem`` names other files, e.g.
+for a rerun on another machine kept apart from the table. Run by hand::
 
     python benchmarks/tabular.py                      # all, seed 0
     python benchmarks/tabular.py --datasets DNA --seeds 0 1 2
     python benchmarks/tabular.py --datasets Shuttle --max-rows 12000
+    python benchmarks/tabular.py --seeds 0 1 2 --stem tabular_rerun  # apart
 """
 
 import argparse
@@ -300,9 +302,15 @@ def main(argv=None):
         default=None,
         help="a stratified subsample of larger data sets (the table says so)",
     )
+    parser.add_argument(
+        "--stem",
+        default="tabular",
+        help="write docs/benchmarks/STEM.json and STEM.md (default: tabular); "
+        "e.g. tabular_rerun for a rerun on another machine",
+    )
     args = parser.parse_args(argv)
     results = run_seeds(
-        "tabular",
+        args.stem,
         args.datasets,
         args.seeds,
         lambda name, seed: run(name, seed, args.max_rows),
