@@ -28,6 +28,7 @@ exclude_patterns = [
     "benchmarks/tabular.md",
     "benchmarks/impute_real.md",
     "benchmarks/grouped_loss.md",
+    "benchmarks/tabular_rerun.md",
     "auto_examples/*.ipynb",
 ]
 autosummary_generate = True

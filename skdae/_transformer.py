@@ -185,7 +185,8 @@ class DenoisingAutoencoderTransformer(
 
     random_state : int, RandomState instance or None, default=None
         Seeds the weights, the noise, the shuffling and the validation split.
-        An int gives reproducible fits.
+        An int gives reproducible fits on one machine (another processor
+        can round differently; see "Reproducibility" in the user guide).
 
     transform_output : {"denoised", "encoded", "hidden"}, default="denoised"
         What :meth:`transform` returns: the denoised reconstruction, with the

@@ -20,6 +20,7 @@ NOISE_AUTO = VALUE.with_name("noise_auto.json")
 TABLES = VALUE.with_name("tabular.json")
 IMPUTE_REAL = VALUE.with_name("impute_real.json")
 GROUPED_LOSS = VALUE.with_name("grouped_loss.json")
+TABLES_RERUN = VALUE.with_name("tabular_rerun.json")
 IMAGES = ["digits", "fashion_mnist_5000", "fashion_mnist_60000"]
 TABULAR = ["breast_cancer", "wine"]
 NOISY = ["gaussian_0.5", "masking_0.3"]
@@ -89,6 +90,7 @@ def check(path=VALUE):
     check_noise_auto()
     check_tables()
     check_categorical_tables_and_goals()
+    check_tables_rerun()
     check_impute_real()
     check_grouped_loss()
     return results
@@ -423,13 +425,9 @@ def check_categorical_tables_and_goals(path=TABLES):
     def median(name, variant, classifier, kind="clean"):
         return seed_median(results, name, variant, classifier, kind)
 
-    def best(name, classifier, kind="clean", beside=False):
-        variants = [
-            v
-            for v in results[name]["0"]["scores"]
-            if ("skdae" in v or "recipe" in v)
-            and (v.startswith("raw + ") or not beside)
-        ]
+    def best(name, classifier, kind="clean"):
+        """The best autoencoder front end, alone or beside the raw columns."""
+        variants = autoencoder_variants(results, name)
         return max(median(name, v, classifier, kind) for v in variants)
 
     categorical = ("DNA", "HouseVotes84", "Soybean")
@@ -495,10 +493,8 @@ def check_categorical_tables_and_goals(path=TABLES):
             assert round(median(name, "raw", classifier, "noisy"), 3) == raw, name
     # The goals: "met (4.1 and 18.6)"; "missed on Soybean (0.6 behind); met on
     # the other five tables"
-    gains = {
-        name: points_between(best(name, lr), median(name, "raw", lr))
-        for name in results
-    }
+    goals = {name: tables_goals(results, name) for name in results}
+    gains = {name: goal["LR"] for name, goal in goals.items()}
     assert (gains["Satellite"], gains["LetterRecognition"]) == (4.1, 18.6)
     assert {name for name, gain in gains.items() if gain < -0.5} == {"Soybean"}
     # README: "on categorical tables (DNA, HouseVotes84, Soybean) its best
@@ -512,10 +508,7 @@ def check_categorical_tables_and_goals(path=TABLES):
     # "met on Satellite (+0.1), DNA (0.0) and Shuttle (+0.3); missed on
     # LetterRecognition (-0.4), HouseVotes84 (-0.5) and Soybean (-0.9)";
     # "Ahead on at least two tables: Satellite and Shuttle"
-    beside = {
-        name: points_between(best(name, hgb, beside=True), median(name, "raw", hgb))
-        for name in results
-    }
+    beside = {name: goal["HGB"] for name, goal in goals.items()}
     assert beside == {
         "Satellite": 0.1,
         "DNA": 0.0,
@@ -538,6 +531,77 @@ def check_categorical_tables_and_goals(path=TABLES):
         for r in results["LetterRecognition"].values()
     ]
     assert round(statistics.median(seconds)) == 32
+
+
+def autoencoder_variants(results, name):
+    """The front ends of ``tabular.json`` that hold an autoencoder."""
+    return [v for v in results[name]["0"]["scores"] if "skdae" in v or "recipe" in v]
+
+
+def tables_goals(results, name):
+    """Points from the raw columns to the best autoencoder front end: before
+    LogisticRegression (any), before HistGradientBoosting (beside the raw
+    columns), on clean test folds, as "The goals, in one place" reads them."""
+    lr, hgb = "LogisticRegression", "HistGradientBoosting"
+    variants = autoencoder_variants(results, name)
+    beside = [v for v in variants if v.startswith("raw + ")]
+    goals = {}
+    for goal, classifier, candidates in (("LR", lr, variants), ("HGB", hgb, beside)):
+        best = max(seed_median(results, name, v, classifier) for v in candidates)
+        raw = seed_median(results, name, "raw", classifier)
+        goals[goal] = points_between(best, raw)
+    return goals
+
+
+def check_tables_rerun(path=TABLES_RERUN, table_path=TABLES):
+    """The claims of "The same benchmark on another machine" (and of the user
+    guide's "Reproducibility")."""
+    rerun = json.loads(Path(path).read_text())
+    table = json.loads(Path(table_path).read_text())
+    # "--datasets Satellite DNA HouseVotes84 Soybean --seeds 0 1 2"
+    assert sorted(rerun) == ["DNA", "HouseVotes84", "Satellite", "Soybean"]
+    moved = {"clean": [], "noisy": []}
+    for name, runs in rerun.items():
+        assert sorted(runs) == ["0", "1", "2"], name
+        for seed, run in runs.items():
+            for variant, by_classifier in run["scores"].items():
+                for classifier, kinds in by_classifier.items():
+                    for kind, value in kinds.items():
+                        then = table[name][seed]["scores"][variant][classifier][kind]
+                        if name == "Satellite" or variant not in autoencoder_variants(
+                            rerun, name
+                        ):
+                            # "the table's scores on Satellite to the last
+                            # digit"; "the raw columns and PCA gave the same
+                            # scores"
+                            assert value == then, (name, seed, variant, classifier)
+                        else:
+                            moved[kind].append(abs(value - then))
+    # "236 of the 288 autoencoder cells moved: on clean test folds by up to
+    # 1.9 points ..., under swap noise by up to 3.4"
+    cells = moved["clean"] + moved["noisy"]
+    assert (sum(d > 0 for d in cells), len(cells)) == (236, 288)
+    assert round(100 * max(moved["clean"]), 1) == 1.9
+    assert round(100 * max(moved["noisy"]), 1) == 3.4
+    # "LogisticRegression's best on Soybean is 0.4 points behind the raw
+    # columns on the rerun (met) against 0.6 in the table (missed). Gradient
+    # boosting beside the raw columns stays within 0.3 points of them on DNA
+    # (-0.1 on the rerun, 0.0 in the table) and short of that on HouseVotes84
+    # (-0.7 and -0.5) and Soybean (-0.7 and -0.9)"; "One goal's verdict
+    # changes": Satellite's and the others' stay.
+    quoted = {
+        "Satellite": ({"LR": 4.1, "HGB": 0.1}, {"LR": 4.1, "HGB": 0.1}),
+        "DNA": ({"LR": 0.7, "HGB": -0.1}, {"LR": 0.7, "HGB": 0.0}),
+        "HouseVotes84": ({"LR": 0.5, "HGB": -0.7}, {"LR": 0.5, "HGB": -0.5}),
+        "Soybean": ({"LR": -0.4, "HGB": -0.7}, {"LR": -0.6, "HGB": -0.9}),
+    }
+    for name, figures in quoted.items():
+        found = (tables_goals(rerun, name), tables_goals(table, name))
+        assert found == figures, (name, found)
+    # The user guide: "moved the scores of classifiers behind an autoencoder
+    # by up to 3.4 points of accuracy"
+    guide = (Path(__file__).parents[1] / "user_guide.rst").read_text()
+    assert "by up to 3.4 points of accuracy" in " ".join(guide.split())
 
 
 def check_grouped_loss(path=GROUPED_LOSS):
