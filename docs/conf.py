@@ -29,6 +29,7 @@ exclude_patterns = [
     "benchmarks/impute_real.md",
     "benchmarks/grouped_loss.md",
     "benchmarks/tabular_rerun.md",
+    "benchmarks/tabular_controls.md",
     "auto_examples/*.ipynb",
 ]
 autosummary_generate = True
