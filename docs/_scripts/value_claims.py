@@ -580,6 +580,15 @@ def check_categorical_tables_and_goals(path=TABLES):
             for seed in ("0", "1", "2")
         ]
         assert paired == quoted, name
+        # "on Soybean the autoencoder's columns cost gradient boosting 1.9
+        # points on the mean of the three seeds"
+        if name == "Soybean":
+            mean = statistics.fmean(
+                runs[seed]["scores"][recipe][hgb]["clean"]
+                - runs[seed]["scores"]["raw"][hgb]["clean"]
+                for seed in runs
+            )
+            assert round(100 * mean, 1) == -1.9
     assert results["HouseVotes84"]["0"]["shape"][0] == 435
     assert round(100 / 435, 2) == 0.23
 
