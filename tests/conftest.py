@@ -1,4 +1,9 @@
-"""Shared fixtures: tiny data and one fitted transformer per test module."""
+"""Shared fixtures: tiny data, one fitted transformer per test module, and
+the user guide's code."""
+
+import re
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,3 +35,25 @@ def fitted(digits):
 @pytest.fixture
 def rng():
     return np.random.RandomState(0)
+
+
+GUIDE = Path(__file__).parent.parent / "docs" / "user_guide.rst"
+
+
+@pytest.fixture(scope="session")
+def guide_code():
+    """``guide_code(title)``: the python code blocks of the user guide's
+    section headed ``title``, up to the next section, joined."""
+
+    def code(title):
+        text = GUIDE.read_text()
+        heading = re.search(rf"^{re.escape(title)}\n-{{4,}}\n", text, re.MULTILINE)
+        assert heading is not None, title
+        section = text[heading.end() :]
+        end = re.search(r"\n[^\n]+\n-{4,}\n", section)
+        if end is not None:
+            section = section[: end.start()]
+        blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", section)
+        return "\n".join(textwrap.dedent(block) for block in blocks)
+
+    return code

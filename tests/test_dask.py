@@ -1,9 +1,5 @@
 """Grid search on dask.distributed through joblib's dask backend."""
 
-import re
-import textwrap
-from pathlib import Path
-
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -49,24 +45,10 @@ def test_grid_search_runs_on_dask_workers(client, digits):
     assert search.best_estimator_.score(X, y) > 0.1
 
 
-GUIDE = Path(__file__).parent.parent / "docs" / "user_guide.rst"
-
-
-def guide_section_code(title):
-    """The python code blocks of one user-guide section, joined."""
-    text = GUIDE.read_text()
-    section = text[text.index(title) :]
-    end = re.search(r"\n[^\n]+\n-{4,}\n", section[2 * len(title) :])
-    if end is not None:
-        section = section[: 2 * len(title) + end.start()]
-    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", section)
-    return "\n".join(textwrap.dedent(block) for block in blocks)
-
-
-def test_the_user_guides_cluster_section_runs():
-    code = guide_section_code("Data larger than memory, and clusters")
+def test_the_user_guides_cluster_section_runs(guide_code):
+    code = guide_code("Data larger than memory, and clusters")
     assert "Incremental" in code and "ParallelPostFit" in code
-    exec(compile(code, str(GUIDE), "exec"), {})
+    exec(compile(code, "user_guide.rst", "exec"), {})
 
 
 def test_workers_that_only_transform_never_import_tensorflow(digits):

@@ -155,3 +155,24 @@ def test_swap_scorer_on_a_one_hot_pipeline():
     assert np.isfinite(scorer(pipe[-1], onehot))
     with pytest.raises(ValueError, match="feature_groups needs noise"):
         make_corrupted_scorer(noise="gaussian", feature_groups=[[0, 1]])
+
+
+# QuantileTransformer's 1,000 quantiles exceed these 60 rows; real tables don't.
+@pytest.mark.filterwarnings("ignore:n_quantiles:UserWarning")
+def test_the_user_guides_tables_recipe_runs(guide_code):
+    """The user guide's recipe, as printed, on a small mixed table."""
+    code = guide_code("Tables")
+    assert "FeatureUnion" in code and "one_hot_groups" in code
+    namespace = {}
+    exec(compile(code, "user_guide.rst", "exec"), namespace)
+    rng = np.random.RandomState(0)
+    n_samples = 60
+    X = np.empty((n_samples, 5), dtype=object)
+    X[:, :3] = rng.normal(size=(n_samples, 3))
+    X[:, 3] = rng.choice(["a", "b", "c"], n_samples)
+    X[:, 4] = rng.choice(["x", "y"], n_samples)
+    y = (X[:, 0].astype(float) > 0).astype(int)
+    pipe = namespace["pipe"].fit(X, y)
+    # 3 numeric, 3 + 2 one-hot, and three hidden layers of 512.
+    assert pipe[:2].transform(X).shape == (n_samples, 3 + 5 + 3 * 512)
+    assert pipe.score(X, y) > 0.9
