@@ -34,7 +34,7 @@ from keras import ops
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
-from tabular import classifiers, encoder, load, run_seeds
+from tabular import classifier_table, classifiers, encoder, load, run_seeds
 
 from skdae import corrupt, one_hot_groups
 
@@ -124,26 +124,13 @@ def run(name, seed):
 
 
 def table(results):
-    lines = [
+    return classifier_table(
         "Accuracy, 3-fold stratified CV, median over seeds; hidden activations of"
         " the tabular recipe trained with each loss.",
-        "",
-        "| data | features | seeds | LR | HGB |",
-        "|---|---|---|---|---|",
-    ]
-    for name, by_seed in results.items():
-        runs = list(by_seed.values())
-        for variant in runs[0]:
-            medians = [
-                float(np.median([r[variant][label] for r in runs]))
-                for label in ("LogisticRegression", "HistGradientBoosting")
-            ]
-            lines.append(
-                f"| {name} | {variant} | {len(runs)} | "
-                + " | ".join(f"{m:.3f}" for m in medians)
-                + " |"
-            )
-    return "\n".join(lines) + "\n"
+        "features",
+        results,
+        lambda run: run,
+    )
 
 
 def main(argv=None):

@@ -276,6 +276,31 @@ def table(results):
     return "\n".join(lines) + "\n"
 
 
+def classifier_table(caption, column, results, scores):
+    """Markdown: per dataset and row of ``scores(run)`` (``{row: {classifier:
+    accuracy}}``), the median over seeds of the two classifiers' accuracy;
+    ``column`` heads the rows."""
+    lines = [
+        caption,
+        "",
+        f"| data | {column} | seeds | LR | HGB |",
+        "|---|---|---|---|---|",
+    ]
+    for name, by_seed in results.items():
+        runs = [scores(run) for run in by_seed.values()]
+        for row in runs[0]:
+            medians = [
+                float(np.median([r[row][label] for r in runs]))
+                for label in ("LogisticRegression", "HistGradientBoosting")
+            ]
+            lines.append(
+                f"| {name} | {row} | {len(runs)} | "
+                + " | ".join(f"{m:.3f}" for m in medians)
+                + " |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def run_seeds(stem, datasets, seeds, run, table):
     """``run(name, seed)`` for every dataset and seed, merged into
     ``OUT/<stem>.json`` (earlier runs kept, by dataset and seed); the JSON and

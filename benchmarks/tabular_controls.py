@@ -104,23 +104,13 @@ def run(name, seed):
 
 def table(results):
     """Markdown: per dataset and variant, the median over seeds."""
-    lines = [
+    return tabular.classifier_table(
         "Accuracy, 3-fold stratified CV, clean test folds (median over the "
         "seeds run); the recipe's hidden activations beside the raw columns.",
-        "",
-        "| data | front end | seeds | LR | HGB |",
-        "|---|---|---|---|---|",
-    ]
-    for name, runs in results.items():
-        for variant in next(iter(runs.values()))["scores"]:
-            cells = [
-                f"{np.median([r['scores'][variant][label] for r in runs.values()]):.3f}"
-                for label in ("LogisticRegression", "HistGradientBoosting")
-            ]
-            lines.append(
-                f"| {name} | {variant} | {len(runs)} | " + " | ".join(cells) + " |"
-            )
-    return "\n".join(lines) + "\n"
+        "front end",
+        results,
+        lambda run: run["scores"],
+    )
 
 
 def main(argv=None):
