@@ -46,47 +46,40 @@ def out_of_fold(model, X, seed):
     return features
 
 
+def beside(raw, ours):
+    """``(train, test)`` of the raw columns with ``ours`` beside them."""
+    return tuple(np.hstack([r, o]) for r, o in zip(raw, ours, strict=True))
+
+
 def run(name, seed):
     X, y, n_numeric, levels = tabular.load(name)
     folds = StratifiedKFold(tabular.FOLDS, shuffle=True, random_state=seed)
     scores = {}
     for train, test in folds.split(X, y):
         raw_encoder = tabular.encoder(n_numeric, levels, StandardScaler()).fit(X[train])
-        raw_train, raw_test = (
-            raw_encoder.transform(X[train]),
-            raw_encoder.transform(X[test]),
-        )
+        raw = raw_encoder.transform(X[train]), raw_encoder.transform(X[test])
         inputs, recipe = tabular.front_ends(n_numeric, levels, len(train), seed)[
             "tabular recipe"
         ]
         inputs = clone(inputs).fit(X[train])
         train_in, test_in = inputs.transform(X[train]), inputs.transform(X[test])
         fitted = clone(recipe).fit(train_in)
-        features = {
-            "raw": (None, None),
-            "raw + tabular recipe": (
-                fitted.transform(train_in),
-                fitted.transform(test_in),
+        test_features = fitted.transform(test_in)
+        variants = {
+            "raw": raw,
+            "raw + tabular recipe": beside(
+                raw, (fitted.transform(train_in), test_features)
             ),
-            "raw + tabular recipe, out-of-fold": (
-                out_of_fold(recipe, train_in, seed),
-                fitted.transform(test_in),
+            "raw + tabular recipe, out-of-fold": beside(
+                raw, (out_of_fold(recipe, train_in, seed), test_features)
             ),
         }
         for noise in (0.3, 0.5):
             more = clone(recipe).set_params(noise_factor=noise).fit(train_in)
-            features[f"raw + tabular recipe, swap {noise}"] = (
-                more.transform(train_in),
-                more.transform(test_in),
+            variants[f"raw + tabular recipe, swap {noise}"] = beside(
+                raw, (more.transform(train_in), more.transform(test_in))
             )
-        for variant, (ours_train, ours_test) in features.items():
-            if ours_train is None:
-                data = raw_train, raw_test
-            else:
-                data = (
-                    np.hstack([raw_train, ours_train]),
-                    np.hstack([raw_test, ours_test]),
-                )
+        for variant, data in variants.items():
             for label, classifier in tabular.classifiers(seed).items():
                 predicted = clone(classifier).fit(data[0], y[train]).predict(data[1])
                 scores.setdefault(variant, {}).setdefault(label, []).append(
